@@ -1,0 +1,98 @@
+"""`nml-tracker extract` through the real entry point: output, exit codes, stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tracker.cli import build_parser
+
+from .clirun import run
+from .conftest import sample_pdf, sample_truth
+
+
+def test_extract_json_shape() -> None:
+    res = run("extract", sample_pdf(2021), "--json")
+    assert res.code == 0, res.err
+    doc = res.json()
+    assert set(doc) == {"review_year", "title", "stated_counts", "entries", "warnings"}
+    assert doc["review_year"] == 2021
+    assert doc["stated_counts"] == {"online": 42, "physical": 35}
+    assert len(doc["entries"]) == 77
+    assert set(doc["entries"][0]) == {"name", "kind", "country", "city", "domains", "page"}
+    la_salada = next(e for e in doc["entries"] if e["name"] == "La Salada")
+    assert la_salada == {
+        "name": "La Salada",
+        "kind": "physical",
+        "country": "Argentina",
+        "city": "Lomas de Zamora",
+        "domains": [],
+        "page": 19,
+    }
+    assert doc["warnings"] == []
+
+
+def test_extract_table_lists_every_market() -> None:
+    res = run("extract", sample_pdf(2016))
+    assert res.code == 0, res.err
+    assert "2016 Out-of-Cycle Review of Notorious Markets (review year 2016, 17 pages)" in res.out
+    for entry in sample_truth(2016)["entries"]:
+        assert entry["name"] in res.out
+
+
+def test_missing_file_exits_1_with_one_line() -> None:
+    res = run("extract", "no-such-report.pdf")
+    assert res.code == 1
+    assert res.err.strip().splitlines() == ["no-such-report.pdf: no such file"]
+    assert res.out == ""
+
+
+def test_html_instead_of_pdf_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "report.pdf"
+    page.write_text("<!doctype html><title>Access denied</title>", encoding="utf-8")
+    res = run("extract", page)
+    assert res.code == 1
+    assert res.err.strip() == f"{page}: not a PDF: the file does not start with %PDF"
+    assert "Traceback" not in res.err
+
+
+def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(sample_pdf(2021).read_bytes()[:40_000])
+    res = run("-q", "extract", broken)
+    assert res.code == 1
+    assert len(res.err.strip().splitlines()) == 1
+    assert str(broken) in res.err and "Traceback" not in res.err
+
+
+def test_pdf_without_markets_is_an_error(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "letter.pdf"
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 720, "Dear reader, this is not a Review of Notorious Markets.")
+    c.save()
+    res = run("extract", path, "--json")
+    assert res.code == 1
+    assert "no 'Online Markets' or 'Physical Markets' section" in res.err
+    assert res.out == ""
+
+
+def test_usage_error_exits_2() -> None:
+    res = run("extract")
+    assert res.code == 2
+    assert "PDF" in res.err
+
+
+def test_console_script_and_module_agree() -> None:
+    script = Path(sys.executable).with_name("nml-tracker")
+    out = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == run("--version").out.strip()
+
+
+def test_every_command_has_help_text() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, command in sub.choices.items():  # type: ignore[union-attr]
+        assert command.description, f"{name} has no help text"

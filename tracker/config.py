@@ -1,0 +1,224 @@
+"""The configuration: one typed, frozen, validated model, loaded in one place.
+
+`load()` reads the YAML file, applies the environment overrides (`TRACKER_CONFIG`,
+`TRACKER_DATABASE_URL`), resolves relative paths against the file's folder and turns any problem
+into a `ConfigError` that names the key: `config.yaml: alerts.email.port: expected an integer,
+got 'abc'`. Secrets never live in the file: it names the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tracker import __version__
+from tracker.errors import ConfigError
+
+DEFAULT_SOURCES = (
+    "https://ustr.gov/issue-areas/intellectual-property/notorious-markets-list",
+    "https://ustr.gov/about-us/policy-offices/press-office/press-releases",
+    "https://ustr.gov/about/policy-offices/press-office/press-releases",
+    "https://ustr.gov/issue-areas/intellectual-property/special-301",
+)
+USER_AGENT = f"nml-tracker/{__version__} (+https://github.com/nml-tracker/nml-tracker)"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HttpConfig(_Model):
+    user_agent: str = USER_AGENT
+    timeout_s: float = Field(30, gt=0)
+    retries: int = Field(3, ge=0, le=10)
+    max_download_mb: float = Field(60, gt=0)
+    allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov")
+    min_delay_s: float = Field(2.0, ge=0)  # between two requests to the same host
+    max_listing_pages: int = Field(3, ge=1)  # pages of a paginated press listing to read
+    backoff_s: float = Field(2.0, ge=0)  # first retry delay, doubled each time
+
+
+class ScheduleConfig(_Model):
+    cron: str = "0 7 * * *"
+    timezone: str = "America/New_York"
+    run_on_start: bool = False
+    misfire_grace_s: int = Field(6 * 3600, ge=1)
+    jitter_s: int = Field(0, ge=0)
+    retry_alerts_s: int = Field(900, ge=10)  # how often pending alerts are retried
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(
+                f"expected five cron fields (minute hour day month weekday), got {value!r}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class EmailConfig(_Model):
+    host: str | None = None
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password_env: str = "SMTP_PASSWORD"
+    sender: str = "nml-tracker@localhost"
+    recipients: tuple[str, ...] = ()
+    timeout_s: float = Field(30, gt=0)
+
+
+class WebhookConfig(_Model):
+    url: str
+
+
+class AlertsConfig(_Model):
+    email: EmailConfig = EmailConfig()
+    operators: tuple[str, ...] = ()
+    webhooks: tuple[WebhookConfig, ...] = ()
+    apprise: tuple[str, ...] = ()
+    templates_dir: Path | None = None
+    failures_before_alert: int = Field(3, ge=1)
+
+
+class ExtractionConfig(_Model):
+    timeout_s: float = Field(300, gt=0)
+    memory_mb: int = Field(1024, ge=64)
+
+
+class HttpStatusConfig(_Model):
+    port: int | None = Field(None, ge=1, le=65535)
+    host: str = "127.0.0.1"
+
+
+class Config(_Model):
+    state_dir: Path = Path("state")
+    database_url: str = "sqlite:///state/tracker.db"
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    http: HttpConfig = HttpConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    aliases: dict[str, str] = {}
+    extraction: ExtractionConfig = ExtractionConfig()
+    http_status: HttpStatusConfig = HttpStatusConfig()
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.state_dir / "reports"
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Load the configuration: `path`, else $TRACKER_CONFIG, else ./config.yaml if it exists,
+    else the defaults (relative paths then resolve against the current folder)."""
+    explicit = path is not None or bool(os.environ.get("TRACKER_CONFIG"))
+    file = Path(path or os.environ.get("TRACKER_CONFIG") or "config.yaml")
+    label = str(path or os.environ.get("TRACKER_CONFIG") or "config.yaml")
+    raw: Any = {}
+    if file.is_file():
+        try:
+            raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{label}: not valid YAML: {exc}".replace("\n", " ")) from exc
+        except OSError as exc:
+            raise ConfigError(f"{label}: cannot read: {exc.strerror}") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{label}: expected a mapping of keys at the top level")
+    elif explicit:
+        raise ConfigError(f"{label}: no such configuration file")
+    if url := os.environ.get("TRACKER_DATABASE_URL"):
+        raw = {**raw, "database_url": url}
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(label, exc)) from None
+    base = file.resolve().parent if file.is_file() else Path.cwd()
+    return _resolve(config, base)
+
+
+def _resolve(config: Config, base: Path) -> Config:
+    templates = config.alerts.templates_dir
+    return config.model_copy(
+        update={
+            "state_dir": base / config.state_dir,
+            "database_url": _resolve_sqlite(config.database_url, base),
+            "alerts": config.alerts.model_copy(
+                update={"templates_dir": base / templates if templates else None}
+            ),
+        }
+    )
+
+
+def _resolve_sqlite(url: str, base: Path) -> str:
+    m = re.match(r"^(sqlite(?:\+\w+)?:///)(?!/)(.+)$", url)
+    if m and m.group(2) != ":memory:":
+        return f"{m.group(1)}{base / m.group(2)}"
+    return url
+
+
+_EXPECTED = {
+    "int_parsing": "expected an integer",
+    "int_type": "expected an integer",
+    "int_from_float": "expected an integer",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected a string",
+    "list_type": "expected a list",
+    "tuple_type": "expected a list",
+    "dict_type": "expected a mapping",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "path_type": "expected a path",
+}
+
+
+def _describe(label: str, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        where = ".".join(loc) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            valid = ", ".join(sorted(_fields_at(loc[:-1])))
+            lines.append(f"{label}: {where}: unknown key (valid keys: {valid})")
+        elif err["type"] in _EXPECTED:
+            lines.append(f"{label}: {where}: {_EXPECTED[err['type']]}, got {err['input']!r}")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            got = (
+                "" if "got" in msg or isinstance(err["input"], dict) else f", got {err['input']!r}"
+            )
+            lines.append(f"{label}: {where}: {msg[:1].lower()}{msg[1:]}{got}")
+    return "\n".join(lines)
+
+
+def _fields_at(loc: list[str]) -> list[str]:
+    model: Any = Config
+    for part in loc:
+        if part.isdigit():
+            continue
+        field = model.model_fields.get(part)
+        annotation = getattr(field, "annotation", None)
+        args = getattr(annotation, "__args__", ()) or ()
+        model = next(
+            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
+        if model is None:
+            return []
+    return list(model.model_fields)

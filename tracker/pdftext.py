@@ -1,0 +1,342 @@
+"""Turn a PDF into styled text lines: the only module that talks to pdfplumber.
+
+Each page's characters are grouped into lines; each line keeps its spans of uniform style (font,
+size, weight, slant, colour) and marks raised small characters as footnote markers. Running
+headers, page numbers and footnotes are recognised here, so the structure reader above sees only
+the text of the page body.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from tracker.errors import ExtractionError
+
+log = logging.getLogger(__name__)
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$|bd$|[a-z]bd[a-z]*$", re.I)
+_ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$", re.I)
+_FOLIO = re.compile(r"^\W*(?:page\s+)?(\d{1,4}|[ivxlcdm]{1,8})(?:\s+of\s+\d+)?\W*$", re.I)
+_LIGATURES = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\xa0": " "}
+)
+_MARGIN = 0.11  # share of the page height where running headers, footers and folios live
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    font: str
+    size: float
+    bold: bool
+    italic: bool
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    style: Style
+    sup: bool = False  # a raised, smaller run: a footnote marker
+
+
+@dataclass(slots=True)
+class Line:
+    page: int  # 1-based
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    spans: tuple[Span, ...]
+    role: str = "text"  # text | header | folio | footnote | small
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.text = normalize_text("".join(s.text for s in self.spans if not s.sup)).strip()
+
+    @property
+    def style(self) -> Style:
+        """The style of most of the line's (non-marker) characters."""
+        weights: Counter[Style] = Counter()
+        for s in self.spans:
+            if not s.sup:
+                weights[s.style] += len(s.text.strip()) or 0
+        if not weights:
+            return self.spans[0].style
+        return weights.most_common(1)[0][0]
+
+    @property
+    def size(self) -> float:
+        return self.style.size
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def __repr__(self) -> str:  # compact, for debugging and test failures
+        return f"Line(p{self.page} y{self.top:.0f} {self.role} {self.text!r})"
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    folio: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    pages: list[Page]
+    metadata: dict[str, str]
+    body: Style  # the style of most of the report's running text
+    page_count: int
+
+    def page(self, number: int) -> Page:
+        return next(p for p in self.pages if p.number == number)
+
+    def lines(self, role: str = "text") -> Iterator[Line]:
+        for page in self.pages:
+            for line in page.lines:
+                if line.role == role:
+                    yield line
+
+    @property
+    def text_left(self) -> float:
+        return min((ln.x0 for ln in self.lines() if ln.style == self.body), default=72.0)
+
+    @property
+    def text_right(self) -> float:
+        return max((ln.x1 for ln in self.lines() if ln.style == self.body), default=540.0)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed."""
+    text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
+    return re.sub(r" *\t[ \t]*", "\t", re.sub(r" +", " ", text))
+
+
+def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None) -> Document:
+    """Read a PDF (a path or its bytes) into styled lines; `pages` limits it to 1-based pages."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    fp: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+    head = source[:1024] if isinstance(source, bytes) else _head(Path(source))
+    if b"%PDF" not in head:
+        raise ExtractionError("not a PDF: the file does not start with %PDF")
+    try:
+        with pdfplumber.open(fp) as pdf:
+            count = len(pdf.pages)
+            wanted = set(pages) if pages is not None else set(range(1, count + 1))
+            read: list[Page] = []
+            for pdf_page in pdf.pages:
+                if pdf_page.page_number in wanted:
+                    read.append(_read_page(pdf_page))
+                pdf_page.close()  # pdfplumber keeps every object of a page until flushed
+            metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
+    except ExtractionError:
+        raise
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pdfminer raises many private types for damaged files
+        if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+        raise
+    if not read:
+        raise ExtractionError("the PDF has no pages")
+    body = _body_style(read)
+    _mark_roles(read, body)
+    return Document(pages=read, metadata=metadata, body=body, page_count=count)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(1024)
+    except FileNotFoundError:
+        raise ExtractionError("no such file") from None
+    except OSError as exc:
+        raise ExtractionError(f"cannot read: {exc.strerror}") from exc
+
+
+def _read_page(pdf_page: Any) -> Page:
+    from pdfminer.layout import LTChar
+
+    layout = pdf_page.layout
+    page_top = layout.y1
+    chars: list[_Char] = []
+
+    def walk(objs: Iterable[Any]) -> None:
+        for obj in objs:
+            if isinstance(obj, LTChar):
+                if obj.upright and obj.get_text():
+                    chars.append(_Char.of(obj, page_top))
+            elif hasattr(obj, "_objs"):
+                walk(obj._objs)
+
+    walk(layout._objs)
+    lines = [_make_line(pdf_page.page_number, row) for row in _rows(chars)]
+    return Page(
+        number=pdf_page.page_number,
+        width=float(pdf_page.width),
+        height=float(pdf_page.height),
+        lines=[ln for ln in lines if ln.text or any(s.sup for s in ln.spans)],
+    )
+
+
+@dataclass(slots=True)
+class _Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    style: Style
+
+    @classmethod
+    def of(cls, obj: Any, page_top: float) -> _Char:
+        return cls(
+            text=obj.get_text(),
+            x0=obj.x0,
+            x1=obj.x1,
+            top=page_top - obj.y1,
+            bottom=page_top - obj.y0,
+            style=_style(obj),
+        )
+
+
+_STYLE_CACHE: dict[tuple[Any, ...], Style] = {}
+
+
+def _style(obj: Any) -> Style:
+    color = getattr(getattr(obj, "graphicstate", None), "ncolor", None)
+    skew = abs(obj.matrix[2]) > 0.05 * abs(obj.matrix[3]) if obj.matrix[3] else False
+    key = (obj.fontname, round(obj.size * 2) / 2, str(color), skew)
+    style = _STYLE_CACHE.get(key)
+    if style is None:
+        base = obj.fontname.split("+")[-1]
+        if isinstance(color, (list, tuple)):
+            color_s = ",".join(f"{c:.2f}" for c in color if isinstance(c, (int, float)))
+        else:
+            color_s = f"{color:.2f}" if isinstance(color, (int, float)) else ""
+        if color_s in ("", "0.00", "0.00,0.00,0.00", "0.00,0.00,0.00,1.00"):
+            color_s = "black"
+        style = Style(
+            font=base,
+            size=key[1],
+            bold=bool(_BOLD.search(base)),
+            italic=bool(_ITALIC.search(base)) or skew,
+            color=color_s,
+        )
+        _STYLE_CACHE[key] = style
+    return style
+
+
+def _rows(chars: list[_Char]) -> list[list[_Char]]:
+    """Group characters into rows by vertical overlap, each row sorted left to right."""
+    rows: list[tuple[float, float, list[_Char]]] = []
+    for ch in sorted(chars, key=lambda c: (c.top, c.x0)):
+        h = max(ch.bottom - ch.top, 0.1)
+        for i in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
+            top, bottom, members = rows[i]
+            overlap = min(bottom, ch.bottom) - max(top, ch.top)
+            if overlap > 0.5 * min(h, bottom - top):
+                members.append(ch)
+                break
+        else:
+            rows.append((ch.top, ch.bottom, [ch]))
+    return [sorted(members, key=lambda c: c.x0) for _, _, members in rows]
+
+
+def _make_line(page: int, row: list[_Char]) -> Line:
+    sizes = Counter(c.style.size for c in row if not c.text.isspace())
+    main_size = sizes.most_common(1)[0][0] if sizes else row[0].style.size
+    baseline = statistics.median(c.bottom for c in row if c.style.size == main_size)
+    items: list[tuple[str, Style, bool]] = []
+    prev: _Char | None = None
+    for ch in row:
+        if prev is not None and _duplicate(prev, ch):
+            continue  # the same glyph drawn twice (fake bold, shadows)
+        sup = ch.style.size <= 0.8 * main_size and ch.bottom < baseline - 0.15 * main_size
+        if prev is not None and not ch.text.isspace() and not prev.text.isspace():
+            gap = ch.x0 - prev.x1
+            size = min(ch.style.size, prev.style.size)
+            if gap > 0.2 * size:  # a wide gap (tab, TOC page number) becomes a tab
+                items.append(("\t" if gap > 2.5 * size else " ", ch.style, sup))
+        items.append((ch.text, ch.style, sup))
+        prev = ch
+    spans = tuple(
+        Span("".join(t for t, _, _ in group), style, sup)
+        for (style, sup), group in groupby(items, key=lambda i: (i[1], i[2]))
+    )
+    return Line(
+        page=page,
+        top=min(c.top for c in row),
+        bottom=max(c.bottom for c in row),
+        x0=row[0].x0,
+        x1=row[-1].x1,
+        spans=spans,
+    )
+
+
+def _duplicate(a: _Char, b: _Char) -> bool:
+    return (
+        a.text == b.text
+        and abs(a.x0 - b.x0) < 0.3 * max(a.x1 - a.x0, 0.1)
+        and abs(a.top - b.top) < 1.0
+    )
+
+
+def _body_style(pages: list[Page]) -> Style:
+    weights: Counter[Style] = Counter()
+    for page in pages:
+        for line in page.lines:
+            for span in line.spans:
+                if not span.sup:
+                    weights[span.style] += len(span.text)
+    return weights.most_common(1)[0][0]
+
+
+def _mark_roles(pages: list[Page], body: Style) -> None:
+    """Mark running headers and footers, folios, footnotes and other small print."""
+    repeats: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        seen = set()
+        for line in page.lines:
+            if _in_margin(line, page):
+                seen.add(_repeat_key(line))
+        repeats.update(seen)
+    threshold = max(3, 0.3 * len(pages))
+    for page in pages:
+        for line in page.lines:
+            if _in_margin(line, page):
+                if _FOLIO.match(line.text) and line.size <= body.size * 1.1:
+                    line.role = "folio"
+                    if line.top > page.height / 2 or page.folio is None:
+                        page.folio = _FOLIO.match(line.text).group(1)  # type: ignore[union-attr]
+                    continue
+                if len(pages) >= 3 and repeats[_repeat_key(line)] >= threshold:
+                    line.role = "header"
+                    continue
+            if line.size < 0.88 * body.size:
+                line.role = "footnote" if line.top > page.height * 0.4 else "small"
+
+
+def _in_margin(line: Line, page: Page) -> bool:
+    return line.bottom < page.height * _MARGIN or line.top > page.height * (1 - _MARGIN)
+
+
+def _repeat_key(line: Line) -> tuple[str, int]:
+    return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 12)
