@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Kind = Literal["online", "physical"]
@@ -73,13 +73,3 @@ class Report:
             "entries": [e.to_json() for e in self.entries],
             "warnings": list(self.warnings),
         }
-
-
-@dataclass(frozen=True)
-class TocItem:
-    """One line of a table of contents."""
-
-    text: str
-    page_label: str
-    indent: float
-    children: tuple[TocItem, ...] = field(default=())
