@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tracker.model import Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_YEARS = (2011, 2016, 2019, 2020, 2021)
@@ -21,3 +25,54 @@ def sample_truth(year: int) -> dict[str, Any]:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A PostgreSQL database of this test session, dropped at its end."""
+    import uuid
+
+    import psycopg
+
+    name = f"nml_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def reset_pg(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a SQLite file, or the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/tracker.db"
+    url: str = request.getfixturevalue("pg_database")
+    reset_pg(url)
+    return url
+
+
+@cache
+def sample_report(year: int) -> Report:
+    from tracker.extract import extract
+
+    return extract(sample_pdf(year))
+
+
+def sample_sha(year: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(sample_pdf(year).read_bytes()).hexdigest()

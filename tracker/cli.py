@@ -19,7 +19,9 @@ from tracker.errors import ExtractionError, TrackerError
 
 if TYPE_CHECKING:
     from tracker.config import Config
+    from tracker.diff import Changes, Item
     from tracker.model import Report
+    from tracker.store import Store
 
 log = logging.getLogger("tracker")
 Handler = Callable[[argparse.Namespace], int]
@@ -78,6 +80,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = _command(sub, "config", cmd_config, "validate the configuration and print it in full")
     _json_flag(p)
+
+    p = _command(sub, "ingest", cmd_ingest, "extract a local report PDF and store it (no alert)")
+    p.add_argument("pdf", type=Path, metavar="PDF")
+    p.add_argument("--url", help="where the PDF came from")
+    _json_flag(p)
+
+    p = _command(sub, "list", cmd_list, "the markets of one stored year (default: the latest)")
+    p.add_argument("--year", type=int)
+    _json_flag(p)
+
+    p = _command(sub, "diff", cmd_diff, "compare two stored years (default: the two latest)")
+    p.add_argument("years", type=int, nargs="*", metavar="YEAR", help="OLD NEW")
+    _json_flag(p)
+
+    p = _command(sub, "history", cmd_history, "one market's record across the years")
+    p.add_argument("name", metavar="NAME", help="a market id, a printed name or an alias")
+    _json_flag(p)
+
+    p = _command(sub, "export", cmd_export, "the whole history, a row per listing")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--output", "-o", type=Path, help="write to this file (default: stdout)")
+
+    p = _command(sub, "db", cmd_db, "database maintenance")
+    p.add_argument(
+        "action", choices=("upgrade", "current"), help="apply migrations / show revision"
+    )
     return parser
 
 
@@ -201,3 +229,208 @@ def cmd_config(args: argparse.Namespace) -> int:
 
         print(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).rstrip())
     return 0
+
+
+def _store(config: Config) -> Store:
+    from tracker.pipeline import open_store
+
+    return open_store(config)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tracker.pipeline import ingest_file
+
+    config = _config(args)
+    if not args.pdf.is_file():
+        raise ExtractionError(f"{args.pdf}: no such file")
+    with _store(config) as store:
+        result = ingest_file(config, store, args.pdf, args.url)
+    stored = result.report
+    if args.json:
+        print_json(
+            {
+                "status": result.status,
+                "review_year": stored.review_year,
+                "revision": stored.revision,
+                "report_status": stored.status,
+                "counts": stored.counts.to_json(),
+                "stated_counts": stored.stated_counts.to_json() if stored.stated_counts else None,
+                "new_markets": list(result.new_markets),
+                "possible_matches": [p.to_json() for p in result.possible_matches],
+            }
+        )
+    elif result.status == "unchanged":
+        print(
+            f"unchanged: {args.pdf} is already stored as the {stored.review_year} review "
+            f"(revision {stored.revision})"
+        )
+    else:
+        print(
+            f"{result.status}: the {stored.review_year} review, revision {stored.revision}: "
+            f"{stored.counts.online} online and {stored.counts.physical} physical markets, "
+            f"{len(result.new_markets)} never listed before"
+        )
+        for p in result.possible_matches:
+            print(
+                f"  possible match: {p.name!r} ({p.market_id}) may be {p.candidate_name!r} "
+                f"({p.candidate_id}), {p.reason} {p.score:.0f}"
+            )
+    if stored.status == "needs_review" and result.status != "unchanged":
+        print(
+            f"WARNING: the {stored.review_year} review is stored as NEEDS REVIEW: "
+            + "; ".join(w for w in stored.warnings if "states" in w),
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    config = _config(args)
+    with _store(config) as store:
+        year = args.year
+        if year is None:
+            years = store.years()
+            if not years:
+                raise TrackerError("no report stored yet: run `nml-tracker check` or `ingest`")
+            year = years[-1]
+        listings = store.listings(year)
+    if args.json:
+        print_json({"review_year": year, "entries": [li.to_json() for li in listings]})
+        return 0
+    print(f"The {year} Notorious Markets List: {len(listings)} markets")
+    rows = [
+        (li.entry.page, li.entry.kind, li.entry.name, li.entry.city, li.entry.country, li.market_id)
+        for li in listings
+    ]
+    print(table(rows, ("page", "kind", "name", "city", "country", "market id")))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from tracker.pipeline import changes, default_years
+
+    if len(args.years) not in (0, 2):
+        raise _usage("diff takes no year (the two latest) or two: OLD NEW")
+    config = _config(args)
+    with _store(config) as store:
+        old, new = args.years or default_years(store)
+        result = changes(store, old, new)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(render_changes(result))
+    return 0
+
+
+def render_changes(c: Changes) -> str:
+    def names(items: Sequence[Item], extra: Callable[[Item], str] = lambda i: "") -> list[str]:
+        return [f"  {i.name}{extra(i)}" for i in items] or ["  (none)"]
+
+    out = [
+        f"The {c.new} list against {c.old}: {len(c.new_entries)} new "
+        f"({len(c.returning)} returning), {len(c.removed)} removed, "
+        f"{len(c.still_listed)} still listed, {len(c.renamed)} renamed",
+        "",
+        "New (first time ever):",
+        *names(c.first_time),
+        "",
+        "Returning:",
+        *names(
+            c.returning,
+            lambda i: f" (absent {', '.join(map(str, i.years_absent))})" if i.years_absent else "",
+        ),
+        "",
+        "Removed:",
+        *names(c.removed),
+        "",
+        "Renamed:",
+        *([f"  {i.old_name} -> {i.name}" for i in c.renamed] or ["  (none)"]),
+        "",
+        "Still listed:",
+        *names(
+            c.still_listed,
+            lambda i: (
+                f" ({i.streak} years running, {len(i.years_listed)} in all, first {i.first_listed})"
+            ),
+        ),
+    ]
+    if c.possible_matches:
+        out += ["", "Possible matches (a human should decide; add an alias to merge):"]
+        out += [
+            f"  {p.name} ({p.market_id}) ~ {p.candidate_name} ({p.candidate_id}), "
+            f"{p.reason} {p.score:.0f}"
+            for p in c.possible_matches
+        ]
+    return "\n".join(out)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from tracker.pipeline import market_history
+
+    config = _config(args)
+    with _store(config) as store:
+        record = market_history(store, args.name)
+    if args.json:
+        print_json(record)
+        return 0
+    years = record["years_listed"]
+    assert isinstance(years, list)
+    print(
+        f"{record['name']} ({record['market_id']}, {record['kind']}"
+        + (f", {record['country']}" if record["country"] else "")
+        + ")"
+    )
+    print(f"listed in {len(years)} year(s): {', '.join(map(str, years))}")
+    listings = record["listings"]
+    assert isinstance(listings, list)
+    print(
+        table(
+            [(li["review_year"], li["name"], li["city"], li["page"]) for li in listings],
+            ("year", "printed name", "city", "page"),
+        )
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    config = _config(args)
+    with _store(config) as store:
+        rows = store.export_rows()
+    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            json.dump(rows, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            import csv
+
+            fields = list(rows[0]) if rows else ["review_year", "market_id", "name"]
+            writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({**row, "domains": " ".join(row["domains"])})
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from tracker.migrations import current, head
+    from tracker.store import Store
+
+    config = _config(args)
+    store = Store(config.database_url, migrate=args.action == "upgrade")
+    try:
+        print(f"database at revision {current(store.engine)} (latest: {head()})")
+    finally:
+        store.close()
+    return 0
+
+
+class _UsageError(TrackerError):
+    exit_code = 2
+
+
+def _usage(message: str) -> TrackerError:
+    return _UsageError(message)

@@ -215,6 +215,15 @@ def physical_heading(text: str, paren_city: bool) -> PhysicalHeading:
     return PhysicalHeading(text, None)
 
 
+def location_parts(heading: str) -> list[str]:
+    """`La Salada, Lomas de Zamora, Buenos Aires` -> the name, then each place it prints."""
+    text = clean(heading)
+    dashed = _DASH.split(text, maxsplit=1)
+    if len(dashed) == 2:
+        return [clean(dashed[0]), *split_top_level(dashed[1])]
+    return split_top_level(text)
+
+
 def parse_number(word: str) -> int | None:
     """'42', 'forty-two', 'Forty two' -> 42."""
     word = word.strip().lower()

@@ -73,3 +73,67 @@ class Report:
             "entries": [e.to_json() for e in self.entries],
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as the history database holds it (one revision of one year)."""
+
+    id: int
+    review_year: int
+    revision: int
+    title: str
+    sha256: str
+    source_url: str | None
+    published: str | None  # ISO date
+    ingested_at: str  # ISO timestamp, UTC
+    stated_counts: Counts | None
+    counts: Counts
+    status: str  # ok | needs_review | unverified
+    warnings: tuple[str, ...] = ()
+    pdf_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One market in one stored report."""
+
+    market_id: str
+    review_year: int
+    entry: Entry
+    match: str = ""  # how identity linked it: alias | domain | name | generic-name | fuzzy | new
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.entry.to_json(), "market_id": self.market_id}
+
+
+@dataclass(frozen=True)
+class PossibleMatchRecord:
+    """A market identity could not decide: shown to a human, never merged by itself."""
+
+    review_year: int
+    name: str
+    market_id: str
+    candidate_id: str
+    candidate_name: str
+    score: float
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "review_year": self.review_year,
+            "name": self.name,
+            "market_id": self.market_id,
+            "candidate_id": self.candidate_id,
+            "candidate_name": self.candidate_name,
+            "score": self.score,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: str  # stored | revised | unchanged
+    report: StoredReport
+    new_markets: tuple[str, ...] = ()
+    possible_matches: tuple[PossibleMatchRecord, ...] = ()

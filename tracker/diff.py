@@ -1,0 +1,129 @@
+"""The year-over-year comparison, pure: two years' listings and the history in, Changes out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.model import Listing, PossibleMatchRecord
+
+
+@dataclass(frozen=True)
+class Item:
+    market_id: str
+    name: str
+    kind: str
+    country: str | None
+    years_listed: tuple[int, ...]
+    first_listed: int
+    old_name: str | None = None  # renamed: the name the older year printed
+    years_absent: tuple[int, ...] = ()  # returning: stored years it was missing from
+    streak: int = 0  # still listed: consecutive years up to the newer one
+    page: int = 0  # where the newer report (or, for removed markets, the older) prints it
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "market_id": self.market_id,
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "years_listed": list(self.years_listed),
+            "first_listed": self.first_listed,
+        }
+        if self.old_name is not None:
+            doc["old_name"] = self.old_name
+        if self.years_absent:
+            doc["years_absent"] = list(self.years_absent)
+        if self.streak:
+            doc["streak"] = self.streak
+        return doc
+
+
+@dataclass(frozen=True)
+class Changes:
+    old: int | None
+    new: int
+    new_entries: tuple[Item, ...]  # not in the older year; returning ones included
+    returning: tuple[Item, ...]  # listed before, absent from the older year
+    removed: tuple[Item, ...]
+    still_listed: tuple[Item, ...]
+    renamed: tuple[Item, ...]
+    possible_matches: tuple[PossibleMatchRecord, ...] = ()
+
+    @property
+    def first_time(self) -> tuple[Item, ...]:
+        returning = {i.market_id for i in self.returning}
+        return tuple(i for i in self.new_entries if i.market_id not in returning)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "new_entries": [i.to_json() for i in self.new_entries],
+            "returning": [i.to_json() for i in self.returning],
+            "removed": [i.to_json() for i in self.removed],
+            "still_listed": [i.to_json() for i in self.still_listed],
+            "renamed": [i.to_json() for i in self.renamed],
+            "possible_matches": [p.to_json() for p in self.possible_matches],
+        }
+
+
+def compare(
+    old_year: int | None,
+    new_year: int,
+    old: Sequence[Listing],
+    new: Sequence[Listing],
+    years_listed: Mapping[str, Sequence[int]],
+    stored_years: Sequence[int],
+    possible_matches: Sequence[PossibleMatchRecord] = (),
+) -> Changes:
+    """Compare the listings of `old_year` (None: nothing before) with those of `new_year`.
+    `years_listed` gives every market's listed years; only years up to `new_year` count."""
+
+    def years(market_id: str) -> tuple[int, ...]:
+        return tuple(y for y in years_listed.get(market_id, ()) if y <= new_year)
+
+    def item(listing: Listing, **extra: Any) -> Item:
+        listed = years(listing.market_id) or (listing.review_year,)
+        e = listing.entry
+        return Item(
+            listing.market_id, e.name, e.kind, e.country, listed, min(listed), page=e.page, **extra
+        )
+
+    before = {li.market_id: li for li in old}
+    after = {li.market_id: li for li in new}
+    new_entries, returning, still, renamed = [], [], [], []
+    for li in new:
+        listed = years(li.market_id)
+        if li.market_id not in before:
+            earlier = [y for y in listed if y < new_year]
+            if earlier:
+                absent = tuple(y for y in stored_years if max(earlier) < y < new_year)
+                returning.append(item(li, years_absent=absent))
+                new_entries.append(returning[-1])
+            else:
+                new_entries.append(item(li))
+            continue
+        still.append(item(li, streak=_streak(listed, new_year)))
+        old_name = before[li.market_id].entry.name
+        if old_name.casefold() != li.entry.name.casefold():
+            renamed.append(item(li, old_name=old_name))
+    removed = [item(li) for li in old if li.market_id not in after]
+    return Changes(
+        old_year,
+        new_year,
+        tuple(new_entries),
+        tuple(returning),
+        tuple(removed),
+        tuple(still),
+        tuple(renamed),
+        tuple(possible_matches),
+    )
+
+
+def _streak(listed: Sequence[int], year: int) -> int:
+    years, n = set(listed), 0
+    while year - n in years:
+        n += 1
+    return n
