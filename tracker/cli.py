@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tracker.config import Config
     from tracker.diff import Changes, Item
     from tracker.model import Report
+    from tracker.pipeline import CheckResult
     from tracker.store import Store
 
 log = logging.getLogger("tracker")
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="configuration file (default: $TRACKER_CONFIG, else ./config.yaml)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logs and tracebacks")
-    parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="log only errors")
     parser.add_argument(
         "--log-format", choices=("text", "json"), default="text", help="log lines as text or JSON"
     )
@@ -78,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when the extracted counts differ from the counts the report states",
     )
+    p = _command(sub, "check", cmd_check, "check ustr.gov now: fetch, extract, store, diff, alert")
+    _json_flag(p)
+    p.add_argument(
+        "--notify-baseline",
+        action="store_true",
+        help="on an empty database, send the digest of the latest report too",
+    )
+
+    p = _command(sub, "backfill", cmd_backfill, "store every report the source lists; no digest")
+    _json_flag(p)
+
     p = _command(sub, "config", cmd_config, "validate the configuration and print it in full")
     _json_flag(p)
 
@@ -120,7 +132,9 @@ def _json_flag(p: argparse.ArgumentParser) -> None:
 
 
 def _setup_logging(args: argparse.Namespace) -> None:
-    level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    # one-shot commands speak through their output; the daemon logs what it does
+    default = logging.INFO if args.command == "daemon" else logging.WARNING
+    level = logging.DEBUG if args.verbose else logging.ERROR if args.quiet else default
     handler = logging.StreamHandler(sys.stderr)
     if args.log_format == "json":
         handler.setFormatter(_JsonFormatter())
@@ -434,3 +448,80 @@ class _UsageError(TrackerError):
 
 def _usage(message: str) -> TrackerError:
     return _UsageError(message)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from tracker.pipeline import run_check
+
+    config = _config(args)
+    with _store(config) as store:
+        result = run_check(config, store, notify_baseline=args.notify_baseline)
+    return _report_check(args, result)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from tracker.pipeline import run_check
+
+    config = _config(args)
+    with _store(config) as store:
+        result = run_check(config, store, backfill=True, trigger="backfill", progress=_progress())
+    return _report_check(args, result)
+
+
+def _report_check(args: argparse.Namespace, result: CheckResult) -> int:
+    if args.json:
+        print_json(result.to_json())
+    elif result.status != "failed" or result.reports or result.warnings:
+        print(render_check(result))
+    if result.status == "failed":
+        print(result.error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def render_check(result: CheckResult) -> str:
+    head = {
+        "baseline": "baseline: the history starts here (no digest sent)",
+        "new_report": "a new Notorious Markets List",
+        "revised": "a stored report was replaced by a corrected PDF",
+        "no_change": "no change: no new or corrected report",
+        "failed": "failed (see the error below)",
+    }[result.status]
+    out = [head]
+    for r in result.reports:
+        c = r.changes
+        summary = (
+            (
+                f"{len(c.new_entries)} new, {len(c.removed)} removed, "
+                f"{len(c.still_listed)} still listed"
+            )
+            if c and c.old
+            else "first stored year"
+        )
+        flag = "  NEEDS REVIEW" if r.report_status == "needs_review" else ""
+        out.append(
+            f"  {r.review_year} ({r.status}): {r.entries} markets; {summary}{flag}\n    {r.url}"
+        )
+    out += [f"  warning: {w}" for w in result.warnings]
+    if result.alerts_sent or result.alerts_pending:
+        out.append(f"  alerts: {result.alerts_sent} sent, {result.alerts_pending} pending")
+    return "\n".join(out)
+
+
+def _progress() -> Callable[[int, int, str], None]:
+    """A progress bar on a terminal, a log line per report otherwise."""
+    tty = sys.stderr.isatty()
+
+    def show(n: int, total: int, url: str) -> None:
+        if tty:
+            width = 30
+            done = int(width * n / max(total, 1))
+            name = url.rsplit("/", 1)[-1][:40]
+            sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total} {name:40}")
+            if n == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        else:
+            log.info("backfill %d/%d: %s", n, total, url)
+
+    return show

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.archive import sha256, store_pdf
 from tracker.config import Config
 from tracker.diff import Changes, compare
-from tracker.errors import ExtractionError, NotFoundError, TrackerError
+from tracker.discover import ReportLink, parse_page
+from tracker.errors import BlockedError, ExtractionError, NotFoundError, SourceError, TrackerError
 from tracker.extract import extract
-from tracker.model import IngestResult
-from tracker.store import Store
+from tracker.fetch import Fetcher, Validators
+from tracker.model import IngestResult, Report
+from tracker.store import CacheEntry, Store, cached, cached_reports, remember
 
 log = logging.getLogger(__name__)
 
 
 def open_store(config: Config) -> Store:
-    if config.database_url.startswith("sqlite:///"):
-        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
     return Store(config.database_url)
 
 
@@ -106,3 +107,321 @@ def market_history(store: Store, query: str) -> dict[str, object]:
             for li in listings
         ],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# check: discover -> fetch -> extract -> store -> diff -> alerts
+
+MAX_PRESS_RELEASES = 12  # press releases followed in one check
+
+
+@dataclass
+class StoredChange:
+    """A report this check stored, and how its list differs from the year before."""
+
+    status: str  # new_report | revised | baseline
+    review_year: int
+    url: str
+    entries: int
+    report_status: str  # ok | needs_review | unverified
+    changes: Changes | None
+
+    def to_json(self) -> dict[str, object]:
+        c = self.changes
+        return {
+            "review_year": self.review_year,
+            "url": self.url,
+            "entries": self.entries,
+            "new": [i.name for i in c.new_entries] if c else [],
+            "removed": [i.name for i in c.removed] if c else [],
+            "still_listed": len(c.still_listed) if c else 0,
+            "status": self.status,
+            "report_status": self.report_status,
+        }
+
+
+@dataclass
+class CheckResult:
+    status: str = "no_change"  # baseline | new_report | no_change | revised | failed
+    reports: list[StoredChange] = field(default_factory=list)
+    alerts_sent: int = 0
+    alerts_pending: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    requests: int = 0
+    pdf_bytes: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "reports": [r.to_json() for r in self.reports],
+            "alerts": {"sent": self.alerts_sent, "pending": self.alerts_pending},
+            "error": self.error,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class _Target:
+    url: str
+    year: int | None
+    validators: Validators | None  # a known report URL: ask only if it changed
+
+
+def run_check(
+    config: Config,
+    store: Store,
+    *,
+    fetcher: Fetcher | None = None,
+    trigger: str = "manual",
+    backfill: bool = False,
+    notify_baseline: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> CheckResult:
+    """One full check. Failures of the source or of one report's extraction are recorded and
+    returned (status "failed"), never raised: the caller decides the exit code."""
+    result = CheckResult()
+    baseline = not store.years()
+    run_id = store.start_run(trigger)
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(config.http, config.reports_dir)
+    pages: list[CacheEntry] = []
+    try:
+        targets = _discover(config, store, fetcher, result, pages, full=baseline or backfill)
+        for n, target in enumerate(targets, 1):
+            if progress:
+                progress(n, len(targets), target.url)
+            try:
+                _process(config, store, fetcher, target, result, baseline or backfill)
+            except TrackerError as exc:
+                if result.error:
+                    log.warning("also failed: %s", exc)
+                result.error = result.error or str(exc)
+        if result.error is None:  # a failed check must rediscover next time
+            with store.session() as s:
+                for entry in pages:
+                    remember(s, entry)
+    except TrackerError as exc:
+        result.error = str(exc)
+    finally:
+        result.requests, result.pdf_bytes = fetcher.requests, fetcher.pdf_bytes
+        if own_fetcher:
+            fetcher.close()
+    result.status = _status(result, baseline)
+    store.finish_run(run_id, result.status, result.error, result.to_json())
+    log.info(
+        "check %s: %d report(s) stored, %d request(s), %d PDF bytes%s",
+        result.status,
+        len(result.reports),
+        result.requests,
+        result.pdf_bytes,
+        f", error: {result.error}" if result.error else "",
+    )
+    return result
+
+
+def _status(result: CheckResult, baseline: bool) -> str:
+    if result.error:
+        return "failed"
+    if not result.reports:
+        return "no_change"
+    if baseline:
+        return "baseline"
+    if any(r.status == "new_report" for r in result.reports):
+        return "new_report"
+    return "revised"
+
+
+def _discover(
+    config: Config,
+    store: Store,
+    fetcher: Fetcher,
+    result: CheckResult,
+    pages: list[CacheEntry],
+    *,
+    full: bool,
+) -> list[_Target]:
+    """Report URLs to fetch: new links found on the seed pages (and the press releases and
+    listing pages they lead to), and every known report URL, asked conditionally."""
+    links: dict[str, ReportLink] = {}
+    seen: set[str] = set()
+    queue = [(url, True) for url in config.sources]
+    followed = 0
+    while queue:
+        url, is_seed = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        before = cached(store, url)
+        validators = (
+            None if (full or before is None) else Validators(before.etag, before.last_modified)
+        )
+        try:
+            page = fetcher.page(url, validators)
+        except BlockedError:
+            raise
+        except SourceError as exc:
+            if not is_seed or not re.search(r"answered 4(?:04|10)\b", str(exc)):
+                raise
+            result.warnings.append(f"seed page {exc}")  # a moved page must not stop the check
+            continue
+        if page.not_modified:
+            continue
+        found = parse_page(page.url, page.text, config.http.allowed_hosts)
+        if found.bot_wall:
+            raise BlockedError(
+                f"{url}: answered a bot-check page: the source is blocking this client"
+            )
+        if (
+            is_seed
+            and before
+            and before.reports_found
+            and not found.reports
+            and not found.press_releases
+        ):
+            result.warnings.append(
+                f"seed page {url} listed {before.reports_found} report(s) before and none now: "
+                "has the site's layout changed?"
+            )
+        pages.append(
+            CacheEntry(
+                url,
+                "page",
+                page.validators.etag,
+                page.validators.last_modified,
+                None,
+                None,
+                len(found.reports),
+            )
+        )
+        for link in found.reports:
+            if link.url not in links or links[link.url].review_year is None:
+                links[link.url] = link
+        fresh = [
+            u for u in found.press_releases if u not in seen and (full or cached(store, u) is None)
+        ]
+        for release in fresh[: max(0, MAX_PRESS_RELEASES - followed)]:
+            queue.append((release, False))
+            followed += 1
+        if fresh or full:
+            queue += [
+                (p, False)
+                for p in found.next_pages
+                if _page_number(p) < config.http.max_listing_pages
+            ]
+    known = {c.url: c for c in cached_reports(store)}
+    targets = [
+        _Target(url, link.review_year, None) for url, link in links.items() if url not in known
+    ]
+    targets.sort(key=lambda t: (t.year is None, t.year or 0))
+    targets += [
+        _Target(c.url, c.review_year, None if full else Validators(c.etag, c.last_modified))
+        for c in known.values()
+    ]
+    log.info(
+        "discovery: %d page(s) read, %d new report link(s), %d known report URL(s)",
+        len(pages),
+        len(targets) - len(known),
+        len(known),
+    )
+    return targets
+
+
+def _page_number(url: str) -> int:
+    from urllib.parse import parse_qs, urlsplit
+
+    value = parse_qs(urlsplit(url).query).get("page", ["0"])[0]
+    return int(value) if value.isdigit() else 0
+
+
+def _process(
+    config: Config,
+    store: Store,
+    fetcher: Fetcher,
+    target: _Target,
+    result: CheckResult,
+    quiet: bool,
+) -> None:
+    """Fetch one report URL; when it holds new bytes, extract, store and diff them."""
+    pdf = fetcher.pdf(target.url, target.validators)
+    if pdf.not_modified:
+        return
+    assert pdf.path is not None
+    if existing := store.report_by_sha(pdf.sha256):  # the same PDF, elsewhere or unchanged
+        with store.session() as s:
+            remember(
+                s,
+                CacheEntry(
+                    target.url,
+                    "pdf",
+                    pdf.validators.etag,
+                    pdf.validators.last_modified,
+                    pdf.sha256,
+                    existing.review_year,
+                    None,
+                ),
+            )
+        return
+    try:
+        report = extract_report(config, pdf.path)
+    except TrackerError as exc:
+        raise ExtractionError(f"{target.url}: {exc}") from exc
+    if target.year is not None and target.year != report.review_year:
+        result.warnings.append(
+            f"{target.url}: the link names the {target.year} review but the PDF's title says "
+            f"{report.review_year}; stored as {report.review_year}"
+        )
+    latest = max(store.years(), default=None)
+    with store.session() as s:
+        saved = store.save_report(
+            report,
+            sha256=pdf.sha256,
+            source_url=target.url,
+            pdf_path=str(pdf.path),
+            aliases=dict(config.aliases),
+            session=s,
+        )
+        remember(
+            s,
+            CacheEntry(
+                target.url,
+                "pdf",
+                pdf.validators.etag,
+                pdf.validators.last_modified,
+                pdf.sha256,
+                report.review_year,
+                None,
+            ),
+        )
+    stored = saved.report
+    if stored.status == "needs_review":
+        message = f"the {stored.review_year} review is stored as NEEDS REVIEW: " + "; ".join(
+            w for w in stored.warnings if "states" in w
+        )
+        log.warning("%s", message)
+        result.warnings.append(message)
+    older = [y for y in store.years() if y < report.review_year]
+    diff = changes(store, older[-1] if older else None, report.review_year)
+    status = "revised" if saved.status == "revised" else "new_report"
+    if quiet and status == "new_report":
+        status = "baseline"
+    result.reports.append(
+        StoredChange(
+            status, report.review_year, target.url, len(report.entries), stored.status, diff
+        )
+    )
+    log.info(
+        "stored the %d review from %s (%s): %d markets, %d new, %d removed",
+        report.review_year,
+        target.url,
+        status,
+        len(report.entries),
+        len(diff.new_entries),
+        len(diff.removed),
+    )
+    del latest
+
+
+def extract_report(config: Config, path: Path) -> Report:
+    """Extract a downloaded PDF."""
+    return extract(path)

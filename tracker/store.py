@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -141,6 +142,21 @@ class CheckRunRow(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     error: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HttpCacheRow(Base):
+    """What was last fetched from a URL: validators for conditional requests, and what it held."""
+
+    __tablename__ = "http_cache"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # page | pdf
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    review_year: Mapped[int | None] = mapped_column(Integer)
+    reports_found: Mapped[int | None] = mapped_column(Integer)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def utcnow() -> datetime:
@@ -505,6 +521,59 @@ class Store:
                 }
                 for r in rows
             ]
+
+
+# ---------------------------------------------------------------------------------------------
+# http cache
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    url: str
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+    review_year: int | None
+    reports_found: int | None
+
+
+def cached(store: Store, url: str) -> CacheEntry | None:
+    with store.session() as s:
+        row = s.get(HttpCacheRow, url)
+        return _cache_entry(row) if row else None
+
+
+def cached_reports(store: Store) -> list[CacheEntry]:
+    """Every URL that served a stored report, oldest year first."""
+    with store.session() as s:
+        rows = s.scalars(
+            select(HttpCacheRow)
+            .where(HttpCacheRow.kind == "pdf", HttpCacheRow.review_year.is_not(None))
+            .order_by(HttpCacheRow.review_year, HttpCacheRow.url)
+        )
+        return [_cache_entry(r) for r in rows]
+
+
+def remember(s: Session, entry: CacheEntry) -> None:
+    """Record (in the caller's transaction) what a URL served."""
+    row = s.get(HttpCacheRow, entry.url) or HttpCacheRow(url=entry.url)
+    row.kind, row.etag, row.last_modified = entry.kind, entry.etag, entry.last_modified
+    row.sha256, row.review_year = entry.sha256, entry.review_year
+    row.reports_found, row.checked_at = entry.reports_found, utcnow()
+    s.add(row)
+
+
+def _cache_entry(row: HttpCacheRow) -> CacheEntry:
+    return CacheEntry(
+        row.url,
+        row.kind,
+        row.etag,
+        row.last_modified,
+        row.sha256,
+        row.review_year,
+        row.reports_found,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

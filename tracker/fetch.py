@@ -1,0 +1,343 @@
+"""Talk to the source, politely and safely: the only module that makes HTTP requests.
+
+One requests session with a descriptive User-Agent; timeouts; retries with exponential backoff
+on connection errors, 429 and 5xx (Retry-After honoured); conditional requests (a 304 downloads
+nothing); redirects followed by hand so that no hop leaves `http.allowed_hosts`; PDFs streamed
+to a temporary file under the size limit, checked (content type, `%PDF`, full length) and only
+then renamed into the content-addressed archive. A 403 or an HTML page where a PDF was expected
+is "blocked by the source", never "no new report".
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from tracker.archive import archive_path
+from tracker.config import HttpConfig
+from tracker.errors import BlockedError, SourceError, StoreError
+
+log = logging.getLogger(__name__)
+
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+_MAX_RETRY_AFTER = 120.0  # longer waits fail the check; the next one will try again
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+@dataclass(frozen=True)
+class PageResult:
+    url: str
+    not_modified: bool
+    text: str = ""
+    validators: Validators = Validators()
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    url: str
+    not_modified: bool
+    path: Path | None = None  # in the archive, named by its sha256
+    sha256: str = ""
+    size: int = 0
+    validators: Validators = Validators()
+
+
+class Fetcher:
+    def __init__(
+        self,
+        http: HttpConfig,
+        reports_dir: Path,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import requests
+
+        self.http, self.reports_dir, self._sleep = http, reports_dir, sleep
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = http.user_agent
+        self._last: dict[str, float] = {}  # host -> monotonic time of its last request
+        self._dead: dict[str, str] = {}  # host -> why it cannot be reached in this check
+        self.requests = 0
+        self.pdf_bytes = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public ----------------------------------------------------------------------------
+
+    def page(self, url: str, validators: Validators | None = None) -> PageResult:
+        resp = self._get(url, validators, stream=False, want="page")
+        try:
+            if resp.status_code == 304:
+                return PageResult(resp.url, True, validators=validators or Validators())
+            return PageResult(resp.url, False, resp.text, _validators(resp))
+        finally:
+            resp.close()
+
+    def pdf(self, url: str, validators: Validators | None = None) -> PdfResult:
+        resp = self._get(url, validators, stream=True, want="pdf")
+        try:
+            if resp.status_code == 304:
+                return PdfResult(resp.url, True, validators=validators or Validators())
+            _check_pdf_headers(url, resp, self.http.max_download_mb)
+            path, digest, size = self._download(url, resp)
+            return PdfResult(resp.url, False, path, digest, size, _validators(resp))
+        finally:
+            resp.close()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def _get(self, url: str, validators: Validators | None, *, stream: bool, want: str) -> Any:
+        headers = (validators or Validators()).headers()
+        headers["Accept"] = "application/pdf,*/*;q=0.5" if want == "pdf" else "text/html,*/*;q=0.5"
+        current = url
+        for _hop in range(6):
+            self._check_host(url, current)
+            resp = self._with_retries(current, headers, stream)
+            if resp.status_code in (301, 302, 303, 307, 308) and "Location" in resp.headers:
+                location = urljoin(current, resp.headers["Location"])
+                resp.close()
+                if (urlsplit(location).hostname or "") not in self.http.allowed_hosts:
+                    raise SourceError(
+                        f"{url}: redirects to {location}, outside http.allowed_hosts "
+                        f"({', '.join(self.http.allowed_hosts)})"
+                    )
+                current = location
+                continue
+            return self._classify(url, resp)
+        raise SourceError(f"{url}: too many redirects")
+
+    def _check_host(self, url: str, current: str) -> None:
+        host = (urlsplit(current).hostname or "").lower()
+        if host not in self.http.allowed_hosts:
+            raise SourceError(f"{url}: host {host!r} is not in http.allowed_hosts")
+        if host in self._dead:
+            raise SourceError(f"{url}: {self._dead[host]}")
+
+    def _with_retries(self, url: str, headers: dict[str, str], stream: bool) -> Any:
+        import requests
+
+        attempts = self.http.retries + 1
+        delay = self.http.backoff_s
+        host = urlsplit(url).hostname or ""
+        for attempt in range(1, attempts + 1):
+            self._polite(host)
+            problem: str
+            wait = delay
+            try:
+                resp = self.session.get(
+                    url,
+                    headers=headers,
+                    stream=stream,
+                    allow_redirects=False,
+                    timeout=(min(10.0, self.http.timeout_s), self.http.timeout_s),
+                )
+            except requests.ConnectionError as exc:
+                if _dns_failure(exc):
+                    self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
+                    raise SourceError(f"{url}: {self._dead[host]}") from exc
+                if isinstance(exc, requests.ConnectTimeout):
+                    problem = f"no connection within {min(10.0, self.http.timeout_s):g} s"
+                else:
+                    problem = f"connection failed ({_reason(exc)})"
+            except requests.Timeout:
+                problem = f"no answer within {self.http.timeout_s:g} s"
+            except requests.RequestException as exc:
+                problem = f"request failed ({_reason(exc)})"
+            else:
+                if resp.status_code not in _RETRY_STATUS:
+                    return resp
+                problem = f"answered {resp.status_code} {resp.reason}"
+                retry_after = _retry_after(resp.headers.get("Retry-After"))
+                resp.close()
+                if retry_after is not None:
+                    if retry_after > _MAX_RETRY_AFTER:
+                        raise SourceError(
+                            f"{url}: {problem} and asks to wait {retry_after:.0f} s; "
+                            "the next check will try again"
+                        )
+                    wait = max(retry_after, 0.0)
+            if attempt == attempts:
+                if problem.startswith("connection failed") and attempts > 1:
+                    self._dead[host] = f"{problem} (after {attempts} attempts)"
+                raise SourceError(f"{url}: {problem} (after {attempts} attempts)")
+            log.info("%s: %s; retrying in %.1f s", url, problem, wait)
+            self._sleep(wait)
+            delay *= 2
+        raise AssertionError("unreachable")
+
+    def _polite(self, host: str) -> None:
+        last = self._last.get(host)
+        if last is not None:
+            pause = self.http.min_delay_s - (time.monotonic() - last)
+            if pause > 0:
+                self._sleep(pause)
+        self._last[host] = time.monotonic()
+        self.requests += 1
+
+    def _classify(self, url: str, resp: Any) -> Any:
+        if resp.status_code in (200, 304):
+            return resp
+        status = f"{resp.status_code} {resp.reason}".strip()
+        html = "html" in resp.headers.get("Content-Type", "").lower()
+        resp.close()
+        if resp.status_code in (401, 403):
+            kind = "an HTML page" if html else "no content"
+            raise BlockedError(
+                f"{url}: answered {status} with {kind}: the source is blocking this client"
+            )
+        raise SourceError(f"{url}: answered {status}")
+
+    # -- downloads -------------------------------------------------------------------------
+
+    def _download(self, url: str, resp: Any) -> tuple[Path, str, int]:
+        limit = int(self.http.max_download_mb * 1024 * 1024)
+        expected = _int(resp.headers.get("Content-Length"))
+        digest, size = hashlib.sha256(), 0
+        try:
+            self.reports_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=self.reports_dir, prefix=".download-")
+        except OSError as exc:
+            raise StoreError(f"{self.reports_dir}: cannot write downloads: {exc.strerror}") from exc
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                for chunk in _chunks(url, resp):
+                    if size == 0 and not chunk.lstrip()[:5].startswith(b"%PDF"):
+                        raise _not_pdf(url, chunk)
+                    size += len(chunk)
+                    if size > limit:
+                        raise SourceError(
+                            f"{url}: larger than http.max_download_mb "
+                            f"({self.http.max_download_mb:g} MB); not downloaded"
+                        )
+                    digest.update(chunk)
+                    f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())
+            self.pdf_bytes += size
+            if size == 0:
+                raise SourceError(f"{url}: answered an empty body")
+            if expected is not None and size < expected:
+                raise SourceError(f"{url}: download truncated: got {size} of {expected} bytes")
+            target = archive_path(self.reports_dir, digest.hexdigest())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+            return target, digest.hexdigest(), size
+        except OSError as exc:
+            raise StoreError(f"{self.reports_dir}: cannot write {url}: {exc.strerror}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _chunks(url: str, resp: Any) -> Any:
+    import requests
+
+    try:
+        yield from resp.iter_content(_CHUNK)
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+        raise SourceError(f"{url}: download cut off ({_reason(exc)})") from exc
+    except requests.Timeout as exc:
+        raise SourceError(f"{url}: download stalled") from exc
+
+
+def _check_pdf_headers(url: str, resp: Any, max_mb: float) -> None:
+    ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if "html" in ctype:
+        raise BlockedError(
+            f"{url}: answered an HTML page where a PDF was expected: "
+            "the source may be blocking this client"
+        )
+    length = _int(resp.headers.get("Content-Length"))
+    if length is not None and length > max_mb * 1024 * 1024:
+        raise SourceError(
+            f"{url}: {length / 1048576:.0f} MB is larger than http.max_download_mb ({max_mb:g} MB)"
+        )
+
+
+def _not_pdf(url: str, head: bytes) -> SourceError:
+    if b"<html" in head[:2000].lower() or b"<!doctype" in head[:2000].lower():
+        return BlockedError(
+            f"{url}: answered an HTML page where a PDF was expected: "
+            "the source may be blocking this client"
+        )
+    return SourceError(f"{url}: not a PDF (it starts with {head[:8]!r})")
+
+
+def _validators(resp: Any) -> Validators:
+    return Validators(resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _dns_failure(exc: Exception) -> bool:
+    text = repr(exc)
+    return (
+        "NameResolutionError" in text
+        or "Name or service not known" in text
+        or ("Temporary failure in name resolution" in text)
+    )
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost cause, in a few words."""
+    cause: BaseException = exc
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        nxt = cause.__cause__ or cause.__context__
+        assert nxt is not None
+        cause = nxt
+    text = str(cause) or type(cause).__name__
+    if "Connection reset" in text or "ConnectionResetError" in repr(cause):
+        return "connection reset by the server"
+    if "Connection refused" in text:
+        return "connection refused"
+    if "RemoteDisconnected" in repr(cause) or "closed connection without response" in text:
+        return "the server closed the connection without answering"
+    if "IncompleteRead" in repr(cause):
+        return "the server closed the connection mid-download"
+    return text.split(": ")[-1][:120]
