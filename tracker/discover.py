@@ -111,7 +111,7 @@ def _report_link(url: str, words: str, context: str, source: str) -> ReportLink 
 
 def _context(a: object) -> str:
     """The sentence the link sits in, from its enclosing block."""
-    from bs4 import NavigableString, Tag
+    from bs4.element import NavigableString, Tag
 
     assert isinstance(a, Tag)
     block = a.find_parent(_BLOCKS)
