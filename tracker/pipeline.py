@@ -16,7 +16,8 @@ from tracker.errors import BlockedError, ExtractionError, NotFoundError, SourceE
 from tracker.extract import extract
 from tracker.fetch import Fetcher, Validators
 from tracker.model import IngestResult, Report
-from tracker.store import CacheEntry, Store, cached, cached_reports, remember
+from tracker.store import Store
+from tracker.store.cache import CacheEntry, cached, cached_reports, remember
 
 log = logging.getLogger(__name__)
 

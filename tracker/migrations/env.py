@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from tracker.store import Base
+from tracker.store.models import Base
 
 MIGRATION_LOCK = 0x4E4D4C  # an arbitrary PostgreSQL advisory lock key: "NML"
 

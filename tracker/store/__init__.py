@@ -10,28 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import identity
 from tracker.errors import NotFoundError, StoreError
@@ -44,119 +30,16 @@ from tracker.model import (
     Report,
     StoredReport,
 )
+from tracker.store.models import (
+    AliasRow,
+    CheckRunRow,
+    ListingRow,
+    MarketRow,
+    PossibleMatchRow,
+    ReportRow,
+)
 
 log = logging.getLogger(__name__)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
-
-
-class ReportRow(Base):
-    __tablename__ = "reports"
-    __table_args__ = (UniqueConstraint("review_year", "revision"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    review_year: Mapped[int] = mapped_column(Integer, index=True)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-    title: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    source_url: Mapped[str | None] = mapped_column(Text)
-    pdf_path: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(10))
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    stated_online: Mapped[int | None] = mapped_column(Integer)
-    stated_physical: Mapped[int | None] = mapped_column(Integer)
-    online_count: Mapped[int] = mapped_column(Integer)
-    physical_count: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
-
-
-class MarketRow(Base):
-    __tablename__ = "markets"
-
-    id: Mapped[str] = mapped_column(String(160), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
-    name: Mapped[str] = mapped_column(Text)  # the latest printed name
-    country: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ListingRow(Base):
-    __tablename__ = "listings"
-    __table_args__ = (
-        UniqueConstraint("report_id", "market_id"),
-        UniqueConstraint("report_id", "position"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(Text)
-    heading: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(10))
-    country: Mapped[str | None] = mapped_column(Text)
-    city: Mapped[str | None] = mapped_column(Text)
-    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
-    page: Mapped[int] = mapped_column(Integer)
-    excerpt: Mapped[str] = mapped_column(Text, default="")
-    match: Mapped[str] = mapped_column(String(20))
-
-
-class AliasRow(Base):
-    """A printed name linked to a market by a rule other than its own name, or by config."""
-
-    __tablename__ = "aliases"
-    __table_args__ = (UniqueConstraint("market_id", "name"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"), index=True)
-    name: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(
-        String(20)
-    )  # config | alias | domain | generic-name | fuzzy
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class PossibleMatchRow(Base):
-    __tablename__ = "possible_matches"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
-    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"))
-    candidate_id: Mapped[str] = mapped_column(ForeignKey("markets.id"))
-    score: Mapped[float] = mapped_column(Float)
-    reason: Mapped[str] = mapped_column(String(20))
-
-
-class CheckRunRow(Base):
-    __tablename__ = "check_runs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    trigger: Mapped[str] = mapped_column(String(20), default="manual")
-    outcome: Mapped[str] = mapped_column(String(20), default="running")
-    error: Mapped[str | None] = mapped_column(Text)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
-
-class HttpCacheRow(Base):
-    """What was last fetched from a URL: validators for conditional requests, and what it held."""
-
-    __tablename__ = "http_cache"
-
-    url: Mapped[str] = mapped_column(Text, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # page | pdf
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    review_year: Mapped[int | None] = mapped_column(Integer)
-    reports_found: Mapped[int | None] = mapped_column(Integer)
-    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def utcnow() -> datetime:
@@ -521,59 +404,6 @@ class Store:
                 }
                 for r in rows
             ]
-
-
-# ---------------------------------------------------------------------------------------------
-# http cache
-
-
-@dataclass(frozen=True)
-class CacheEntry:
-    url: str
-    kind: str
-    etag: str | None
-    last_modified: str | None
-    sha256: str | None
-    review_year: int | None
-    reports_found: int | None
-
-
-def cached(store: Store, url: str) -> CacheEntry | None:
-    with store.session() as s:
-        row = s.get(HttpCacheRow, url)
-        return _cache_entry(row) if row else None
-
-
-def cached_reports(store: Store) -> list[CacheEntry]:
-    """Every URL that served a stored report, oldest year first."""
-    with store.session() as s:
-        rows = s.scalars(
-            select(HttpCacheRow)
-            .where(HttpCacheRow.kind == "pdf", HttpCacheRow.review_year.is_not(None))
-            .order_by(HttpCacheRow.review_year, HttpCacheRow.url)
-        )
-        return [_cache_entry(r) for r in rows]
-
-
-def remember(s: Session, entry: CacheEntry) -> None:
-    """Record (in the caller's transaction) what a URL served."""
-    row = s.get(HttpCacheRow, entry.url) or HttpCacheRow(url=entry.url)
-    row.kind, row.etag, row.last_modified = entry.kind, entry.etag, entry.last_modified
-    row.sha256, row.review_year = entry.sha256, entry.review_year
-    row.reports_found, row.checked_at = entry.reports_found, utcnow()
-    s.add(row)
-
-
-def _cache_entry(row: HttpCacheRow) -> CacheEntry:
-    return CacheEntry(
-        row.url,
-        row.kind,
-        row.etag,
-        row.last_modified,
-        row.sha256,
-        row.review_year,
-        row.reports_found,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
