@@ -90,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "backfill", cmd_backfill, "store every report the source lists; no digest")
     _json_flag(p)
 
+    p = _command(sub, "digest", cmd_digest, "preview a stored year's digest, or send it again")
+    p.add_argument("--year", type=int, help="default: the latest stored year")
+    p.add_argument("--html", type=Path, metavar="FILE", help="write the HTML part to FILE")
+    p.add_argument("--text", action="store_true", help="print the text part (the default)")
+    p.add_argument("--send", action="store_true", help="send it again to every recipient")
+
+    p = _command(sub, "test-alert", cmd_test_alert, "send a test message through every channel")
+
+    p = _command(sub, "status", cmd_status, "stored years, last checks, next run, pending alerts")
+    _json_flag(p)
+
     p = _command(sub, "config", cmd_config, "validate the configuration and print it in full")
     _json_flag(p)
 
@@ -525,3 +536,112 @@ def _progress() -> Callable[[int, int, str], None]:
             log.info("backfill %d/%d: %s", n, total, url)
 
     return show
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from alerts.digest import render
+    from alerts.outbox import deliver, queue_digest
+    from tracker.pipeline import digest_input
+    from tracker.store import utcnow
+
+    config = _config(args)
+    with _store(config) as store:
+        year = args.year or max(store.years(), default=None)
+        if year is None:
+            raise TrackerError("no report stored yet: run `nml-tracker check` or `ingest`")
+        rendered = render(digest_input(store, year), config.alerts.templates_dir)
+        if args.html:
+            args.html.write_text(rendered.html, encoding="utf-8")
+        if args.text or not (args.html or args.send):
+            print(f"Subject: {rendered.subject}\n")
+            print(rendered.text, end="")
+        if not args.send:
+            return 0
+        report = store.current_report(year)
+        assert report is not None
+        with store.session() as s:
+            queued = queue_digest(
+                s, config, report.id, rendered, key_suffix=f":resend-{utcnow().isoformat()}"
+            )
+        if not queued:
+            raise TrackerError("no recipient is configured (alerts.email, webhooks, apprise)")
+        stats = deliver(store, config)
+    print(
+        f"digest for {year}: {stats.sent} sent, {stats.pending} pending, {stats.failed} failed",
+        file=sys.stderr,
+    )
+    if stats.errors:
+        raise TrackerError(stats.errors[0])
+    return 0
+
+
+def cmd_test_alert(args: argparse.Namespace) -> int:
+    from alerts.channels import digest_recipients
+    from alerts.operators import recipients as operator_recipients
+    from alerts.outbox import deliver, queue_message
+    from tracker.store import utcnow
+
+    config = _config(args)
+    to = list(dict.fromkeys(digest_recipients(config.alerts) + operator_recipients(config)))
+    if not to:
+        raise TrackerError(
+            "no channel is configured: set alerts.email (host, recipients or "
+            "operators), alerts.webhooks or alerts.apprise"
+        )
+    with _store(config) as store:
+        with store.session() as s:
+            queue_message(
+                s,
+                "test",
+                utcnow().isoformat(),
+                to,
+                "[nml-tracker] test alert",
+                "This is a test message from nml-tracker: the channel works.\n",
+            )
+        stats = deliver(store, config)
+    print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
+    if stats.errors:
+        raise TrackerError(stats.errors[0])
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.pipeline import status
+
+    config = _config(args)
+    with _store(config) as store:
+        doc = status(store)
+    if args.json:
+        print_json(doc)
+        return 0
+    years = doc["stored_years"]
+    print(f"stored years: {', '.join(map(str, years)) or 'none'}")
+    print(f"next run: {doc['next_run'] or 'no daemon running'}")
+    print(f"pending alerts: {doc['pending_alerts']}")
+    if doc["needs_review"]:
+        print(f"needs review: {', '.join(map(str, doc['needs_review']))}")
+    print("last checks:")
+    rows = [
+        (c["started_at"], c["trigger"], c["outcome"], c["error"] or "") for c in doc["last_checks"]
+    ]
+    print(table(rows, ("started", "trigger", "outcome", "error")) if rows else "  none yet")
+    if doc["deliveries"]:
+        print("deliveries not sent:")
+        print(
+            table(
+                [
+                    (
+                        d["id"],
+                        d["kind"],
+                        d["channel"],
+                        d["recipient"],
+                        d["status"],
+                        d["attempts"],
+                        d["last_error"] or "",
+                    )
+                    for d in doc["deliveries"]
+                ],
+                ("id", "kind", "channel", "recipient", "status", "attempts", "last error"),
+            )
+        )
+    return 0

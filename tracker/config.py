@@ -81,6 +81,7 @@ class EmailConfig(_Model):
     sender: str = "nml-tracker@localhost"
     recipients: tuple[str, ...] = ()
     timeout_s: float = Field(30, gt=0)
+    tls_ca_file: str | None = None  # trust this CA bundle (a private mail server's certificate)
 
 
 class WebhookConfig(_Model):

@@ -155,7 +155,12 @@ def _is_listing_page(current: str, target: str) -> bool:
     if here.path.rstrip("/") != there.path.rstrip("/"):
         return False
     page = parse_qs(there.query).get("page") or [""]
-    return page[0].isdigit() and _strip_fragment(target) != _strip_fragment(current)
+    # ?page=0 is the listing's first page again (Drupal numbers pages from 0)
+    return (
+        page[0].isdigit()
+        and int(page[0]) > 0
+        and _strip_fragment(target) != _strip_fragment(current)
+    )
 
 
 def is_listing(url: str) -> bool:

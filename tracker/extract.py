@@ -132,7 +132,8 @@ def _caps(line: Line) -> bool:
     text = line.text.replace("\t", " ")
     letters = [c for c in text if c.isalpha()]
     return (
-        len(letters) >= 2
+        len(letters) >= 1
+        and sum(c.isalnum() for c in text) >= 3
         and all(c.isupper() for c in letters)
         and not text.rstrip().endswith((".", ",", ";"))
         and len(text.split()) <= 14
@@ -227,11 +228,11 @@ class _Section:
         prev: Line | None = None
         for line in self.lines:
             runin = _runin(line, body)
-            if _styled(line, body) or (_caps(line) and self._starts_paragraph(line, prev)):
-                if blocks and self._continues(blocks[-1], line):
-                    _extend(blocks[-1], line)
-                else:
-                    blocks.append(_Block("heading", [line], [line.text.replace("\t", " ")]))
+            heading_like = runin is None and (_styled(line, body) or _caps(line))
+            if heading_like and blocks and self._continues(blocks[-1], line):
+                _extend(blocks[-1], line)
+            elif heading_like and (_styled(line, body) or self._starts_paragraph(line, prev)):
+                blocks.append(_Block("heading", [line], [line.text.replace("\t", " ")]))
             elif runin is not None and self._starts_paragraph(line, prev):
                 if blocks and self._continues(blocks[-1], line):  # a long name wrapped into it
                     last = blocks[-1]
@@ -337,7 +338,8 @@ class _Section:
     ) -> _Found:
         first = block.lines[0]
         heading = self._pick_reading(block.texts, text)
-        heading = _strip_glued_marker(heading, self._footnote_marks(first.page), text)
+        listed = {hd.fold(n) for n in self.toc.online_names}
+        heading = _strip_glued_marker(heading, self._footnote_marks(first.page), text, listed)
         if self.kind == "online":
             oh = hd.online_heading(heading)
             domains = tuple(dict.fromkeys([*oh.domains, *hd.body_domains(text)]))
@@ -399,26 +401,36 @@ def _extend(block: _Block, line: Line, text: str | None = None) -> None:
     block.lines.append(line)
 
 
-def _join_lines(parts: list[str]) -> str:
+def _join_lines(parts: list[str], dehyphenate: bool = False) -> str:
+    """Lines as running text; a word broken at a line end is joined (`mar-` `kets`: `markets`
+    when `dehyphenate`, else the hyphen stays: `e-` `commerce`)."""
     out = ""
     for part in parts:
         part = part.replace("\t", " ").strip()
         if not part:
             continue
-        out = out + part if out.endswith("-") or not out else f"{out} {part}"
+        if out.endswith("-"):
+            broken = dehyphenate and part[:1].islower() and out[-2:-1].isalpha()
+            out = (out[:-1] if broken else out) + part
+        else:
+            out = f"{out} {part}" if out else part
     return out
 
 
-def _strip_glued_marker(heading: str, marks: set[str], body_text: str) -> str:
-    """Drop a footnote number printed at full size after a heading (`TAOBAO2` with footnote 2
-    on the page), unless the entry's text spells the name with those digits."""
-    m = re.match(r"^(?P<name>.*[A-Za-z)])(?P<num>\d{1,3})[:.]?$", heading.strip())
-    if not m or m.group("num") not in marks:
+def _strip_glued_marker(heading: str, marks: set[str], body_text: str, listed: set[str]) -> str:
+    """Drop a footnote number printed at full size after a heading (`TAOBAO2`, `DYTT87`,
+    `Tepito, Mexico City7` with that footnote on the page), unless the entry's text or the
+    table of contents spells the heading with those digits."""
+    m = re.match(r"^(?P<name>.*\D)(?P<num>\d{1,4})[:.]?$", heading.strip())
+    if not m:
         return heading
     body = hd.fold(body_text)
-    with_digits, without = hd.fold(heading), hd.fold(m.group("name"))
-    if without and without in body and with_digits not in body:
-        return m.group("name")
+    if hd.fold(heading) in body or hd.fold(hd.clean(heading)) in listed:
+        return heading
+    digits = m.group("num")
+    for cut in range(len(digits)):  # the longest suffix that is a footnote on this page
+        if digits[cut:] in marks:
+            return (m.group("name") + digits[:cut]).rstrip()
     return heading
 
 
@@ -474,7 +486,7 @@ def _year_from_date(doc: Document, notes: list[str]) -> int:
 
 
 def _stated_counts(lines: list[Line]) -> Counts | None:
-    text = _join_lines([ln.text for ln in lines])
+    text = _join_lines([ln.text for ln in lines], dehyphenate=True)
     for pattern in _STATED:
         if m := pattern.search(text):
             online, physical = (
@@ -515,12 +527,12 @@ def _check_toc(found: list[_Found], toc: Toc, lines: list[Line], notes: list[str
     for key, name in listed.items():
         if key in have:
             continue
-        line = next((ln for ln in lines if hd.fold(ln.text) == key), None)
+        line = next((ln for ln in lines if hd.fold(hd.clean(ln.text)) == key), None)
         if line is None:
             notes.append(f"the table of contents lists {name!r} but no such heading was found")
             continue
-        oh = hd.online_heading(line.text)
-        entry = Entry(oh.name, "online", line.page, domains=oh.domains, heading=hd.clean(line.text))
+        oh = hd.online_heading(name)
+        entry = Entry(oh.name, "online", line.page, domains=oh.domains, heading=name)
         found.append(_Found(entry, (line.page, line.top)))
         notes.append(
             f"{name!r} (page {line.page}) recovered from the table of contents: "

@@ -92,6 +92,7 @@ class StoredReport:
     status: str  # ok | needs_review | unverified
     warnings: tuple[str, ...] = ()
     pdf_path: str | None = None
+    source_page: str | None = None  # the press release that linked it
 
 
 @dataclass(frozen=True)

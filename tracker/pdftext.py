@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$|bd$|[a-z]bd[a-z]*$", re.I)
 _ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$", re.I)
 _FOLIO = re.compile(r"^\W*(?:page\s+)?(\d{1,4}|[ivxlcdm]{1,8})(?:\s+of\s+\d+)?\W*$", re.I)
+_FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§])\s*\S")
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\xa0": " "}
 )
@@ -321,6 +322,10 @@ def _mark_roles(pages: list[Page], body: Style) -> None:
     threshold = max(3, 0.3 * len(pages))
     for page in pages:
         for line in page.lines:
+            small = line.size <= body.size - 0.5
+            if small and line.top > page.height * 0.4 and _FOOTNOTE.match(line.text):
+                line.role = "footnote"  # even when its wording recurs on other pages
+                continue
             if _in_margin(line, page):
                 if _FOLIO.match(line.text) and line.size <= body.size * 1.1:
                     line.role = "folio"
@@ -330,7 +335,7 @@ def _mark_roles(pages: list[Page], body: Style) -> None:
                 if len(pages) >= 3 and repeats[_repeat_key(line)] >= threshold:
                     line.role = "header"
                     continue
-            if line.size < 0.88 * body.size:
+            if small:
                 line.role = "footnote" if line.top > page.height * 0.4 else "small"
 
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.orm import Session
+
+from alerts import operators
+from alerts.digest import DigestInput, render
+from alerts.outbox import deliver, queue_digest
 from tracker.archive import sha256, store_pdf
 from tracker.config import Config
 from tracker.diff import Changes, compare
-from tracker.discover import ReportLink, parse_page
+from tracker.discover import ReportLink, is_press_release, parse_page
 from tracker.errors import BlockedError, ExtractionError, NotFoundError, SourceError, TrackerError
 from tracker.extract import extract
 from tracker.fetch import Fetcher, Validators
-from tracker.model import IngestResult, Report
+from tracker.model import IngestResult, Listing, Report
 from tracker.store import Store
 from tracker.store.cache import CacheEntry, cached, cached_reports, remember
 
@@ -56,21 +62,22 @@ def ingest_file(config: Config, store: Store, path: Path, url: str | None = None
     return result
 
 
-def changes(store: Store, old: int | None, new: int) -> Changes:
+def changes(store: Store, old: int | None, new: int, session: Session | None = None) -> Changes:
     """The diff between two stored years (old None: everything in `new` is new)."""
-    stored = store.years()
-    for year in (old, new):
-        if year is not None and year not in stored:
-            raise NotFoundError(f"no report stored for {year} (stored: {_years(stored)})")
-    return compare(
-        old,
-        new,
-        store.listings(old) if old is not None else [],
-        store.listings(new),
-        store.years_listed(),
-        stored,
-        store.possible_matches(new),
-    )
+    with store.using(session) as s:
+        stored = store.years(s)
+        for year in (old, new):
+            if year is not None and year not in stored:
+                raise NotFoundError(f"no report stored for {year} (stored: {_years(stored)})")
+        return compare(
+            old,
+            new,
+            store.listings(old, s) if old is not None else [],
+            store.listings(new, s),
+            store.years_listed(s),
+            stored,
+            store.possible_matches(new, s),
+        )
 
 
 def default_years(store: Store) -> tuple[int, int]:
@@ -151,6 +158,8 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     requests: int = 0
     pdf_bytes: int = 0
+    blocked: bool = False
+    needs_review: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -167,6 +176,7 @@ class _Target:
     url: str
     year: int | None
     validators: Validators | None  # a known report URL: ask only if it changed
+    press_release: str | None = None  # the press release that linked it
 
 
 def run_check(
@@ -183,6 +193,9 @@ def run_check(
     returned (status "failed"), never raised: the caller decides the exit code."""
     result = CheckResult()
     baseline = not store.years()
+    mode = "backfill" if backfill else "check"
+    if baseline and not backfill:
+        mode = "notify-baseline" if notify_baseline else "baseline"
     run_id = store.start_run(trigger)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(config.http, config.reports_dir)
@@ -193,8 +206,9 @@ def run_check(
             if progress:
                 progress(n, len(targets), target.url)
             try:
-                _process(config, store, fetcher, target, result, baseline or backfill)
+                _process(config, store, fetcher, target, result, mode)
             except TrackerError as exc:
+                result.blocked = result.blocked or isinstance(exc, BlockedError)
                 if result.error:
                     log.warning("also failed: %s", exc)
                 result.error = result.error or str(exc)
@@ -204,12 +218,23 @@ def run_check(
                     remember(s, entry)
     except TrackerError as exc:
         result.error = str(exc)
+        result.blocked = isinstance(exc, BlockedError)
     finally:
         result.requests, result.pdf_bytes = fetcher.requests, fetcher.pdf_bytes
         if own_fetcher:
             fetcher.close()
     result.status = _status(result, baseline)
     store.finish_run(run_id, result.status, result.error, result.to_json())
+    operators.after_check(
+        store,
+        config,
+        blocked=result.blocked,
+        error=result.error,
+        needs_review=result.needs_review,
+        warnings=result.warnings,
+    )
+    stats = deliver(store, config)
+    result.alerts_sent, result.alerts_pending = stats.sent, stats.pending
     log.info(
         "check %s: %d report(s) stored, %d request(s), %d PDF bytes%s",
         result.status,
@@ -312,7 +337,9 @@ def _discover(
             ]
     known = {c.url: c for c in cached_reports(store)}
     targets = [
-        _Target(url, link.review_year, None) for url, link in links.items() if url not in known
+        _Target(url, link.review_year, None, link.source if is_press_release(link.source) else None)
+        for url, link in links.items()
+        if url not in known
     ]
     targets.sort(key=lambda t: (t.year is None, t.year or 0))
     targets += [
@@ -341,27 +368,21 @@ def _process(
     fetcher: Fetcher,
     target: _Target,
     result: CheckResult,
-    quiet: bool,
+    mode: str,
 ) -> None:
-    """Fetch one report URL; when it holds new bytes, extract, store and diff them."""
+    """Fetch one report URL; when it holds new bytes, extract, store, diff and queue the digest
+    (in the transaction that stores the report). `mode`: check | baseline | notify-baseline |
+    backfill."""
     pdf = fetcher.pdf(target.url, target.validators)
     if pdf.not_modified:
         return
     assert pdf.path is not None
+    cache = CacheEntry(
+        target.url, "pdf", pdf.validators.etag, pdf.validators.last_modified, pdf.sha256, None, None
+    )
     if existing := store.report_by_sha(pdf.sha256):  # the same PDF, elsewhere or unchanged
         with store.session() as s:
-            remember(
-                s,
-                CacheEntry(
-                    target.url,
-                    "pdf",
-                    pdf.validators.etag,
-                    pdf.validators.last_modified,
-                    pdf.sha256,
-                    existing.review_year,
-                    None,
-                ),
-            )
+            remember(s, replace(cache, review_year=existing.review_year))
         return
     try:
         report = extract_report(config, pdf.path)
@@ -372,43 +393,41 @@ def _process(
             f"{target.url}: the link names the {target.year} review but the PDF's title says "
             f"{report.review_year}; stored as {report.review_year}"
         )
-    latest = max(store.years(), default=None)
     with store.session() as s:
+        before = store.years(s)
+        previous = store.listings(report.review_year, s) if report.review_year in before else []
         saved = store.save_report(
             report,
             sha256=pdf.sha256,
             source_url=target.url,
+            source_page=target.press_release,
             pdf_path=str(pdf.path),
             aliases=dict(config.aliases),
             session=s,
         )
-        remember(
-            s,
-            CacheEntry(
-                target.url,
-                "pdf",
-                pdf.validators.etag,
-                pdf.validators.last_modified,
-                pdf.sha256,
-                report.review_year,
-                None,
-            ),
+        remember(s, replace(cache, review_year=report.review_year))
+        older = [y for y in before if y < report.review_year]
+        diff = changes(store, older[-1] if older else None, report.review_year, s)
+        status = "revised" if saved.status == "revised" else "new_report"
+        newest = report.review_year >= max(before, default=report.review_year)
+        unchanged = status == "revised" and _same_markets(
+            previous, store.listings(report.review_year, s)
         )
-    stored = saved.report
-    if stored.status == "needs_review":
-        message = f"the {stored.review_year} review is stored as NEEDS REVIEW: " + "; ".join(
-            w for w in stored.warnings if "states" in w
+        if newest and not unchanged and mode in ("check", "notify-baseline"):
+            digest = digest_input(store, report.review_year, s)
+            queue_digest(s, config, saved.report.id, render(digest, config.alerts.templates_dir))
+    if saved.report.status == "needs_review":
+        message = f"the {report.review_year} review is stored as NEEDS REVIEW: " + "; ".join(
+            w for w in report.warnings if "states" in w
         )
         log.warning("%s", message)
         result.warnings.append(message)
-    older = [y for y in store.years() if y < report.review_year]
-    diff = changes(store, older[-1] if older else None, report.review_year)
-    status = "revised" if saved.status == "revised" else "new_report"
-    if quiet and status == "new_report":
+        result.needs_review.append(report.review_year)
+    if mode != "check" and status == "new_report":
         status = "baseline"
     result.reports.append(
         StoredChange(
-            status, report.review_year, target.url, len(report.entries), stored.status, diff
+            status, report.review_year, target.url, len(report.entries), saved.report.status, diff
         )
     )
     log.info(
@@ -420,9 +439,69 @@ def _process(
         len(diff.new_entries),
         len(diff.removed),
     )
-    del latest
+
+
+def digest_input(store: Store, year: int, session: Session | None = None) -> DigestInput:
+    """What the digest of a stored year says: its diff against the stored year before it."""
+    with store.using(session) as s:
+        report = store.current_report(year, s)
+        if report is None:
+            raise NotFoundError(f"no report stored for {year} (stored: {_years(store.years(s))})")
+        older = [y for y in store.years(s) if y < year]
+        old = store.current_report(older[-1], s) if older else None
+        return DigestInput(
+            title=report.title,
+            review_year=year,
+            report_url=report.source_url,
+            changes=changes(store, old.review_year if old else None, year, s),
+            counts=report.counts,
+            stated_counts=report.stated_counts,
+            report_status=report.status,
+            press_release_url=report.source_page,
+            old_report_url=old.source_url if old else None,
+            warnings=report.warnings,
+        )
+
+
+def _same_markets(a: list[Listing], b: list[Listing]) -> bool:
+    return sorted((li.market_id, li.entry.name) for li in a) == sorted(
+        (li.market_id, li.entry.name) for li in b
+    )
 
 
 def extract_report(config: Config, path: Path) -> Report:
     """Extract a downloaded PDF."""
     return extract(path)
+
+
+def status(store: Store) -> dict[str, Any]:
+    """The contract's status document, plus the deliveries that are not through."""
+    from tracker.store import outbox as box
+
+    problems = box.items(store, ("pending", "sending", "failed", "unknown"))
+    return {
+        "stored_years": store.years(),
+        "last_checks": store.last_runs(5),
+        "next_run": store.next_run(),
+        "pending_alerts": sum(1 for i in problems if i.status in ("pending", "sending")),
+        "needs_review": sorted(
+            {
+                r.review_year
+                for r in store.reports()
+                if r.status == "needs_review" and store.current_report(r.review_year) == r
+            }
+        ),
+        "deliveries": [
+            {
+                "id": i.id,
+                "kind": i.message.kind,
+                "channel": i.message.channel,
+                "recipient": i.message.recipient,
+                "status": i.status,
+                "attempts": i.attempts,
+                "last_error": i.last_error,
+                "created_at": i.created_at.isoformat(timespec="seconds"),
+            }
+            for i in problems
+        ],
+    }

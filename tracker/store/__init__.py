@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from tracker.model import (
 from tracker.store.models import (
     AliasRow,
     CheckRunRow,
+    HeartbeatRow,
     ListingRow,
     MarketRow,
     PossibleMatchRow,
@@ -46,7 +47,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
 
 
@@ -113,6 +114,15 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"{_safe_url(self.url)}: {_db_message(exc)}") from exc
 
+    @contextmanager
+    def using(self, session: Session | None) -> Iterator[Session]:
+        """The caller's transaction if it has one, else a new one."""
+        if session is not None:
+            yield session
+        else:
+            with self.session() as s:
+                yield s
+
     # -- reports ---------------------------------------------------------------------------
 
     def report_by_sha(self, sha256: str) -> StoredReport | None:
@@ -120,13 +130,13 @@ class Store:
             row = s.scalar(select(ReportRow).where(ReportRow.sha256 == sha256))
             return _report(row) if row else None
 
-    def current_report(self, year: int) -> StoredReport | None:
-        with self.session() as s:
+    def current_report(self, year: int, session: Session | None = None) -> StoredReport | None:
+        with self.using(session) as s:
             row = _current(s, year)
             return _report(row) if row else None
 
-    def years(self) -> list[int]:
-        with self.session() as s:
+    def years(self, session: Session | None = None) -> list[int]:
+        with self.using(session) as s:
             return list(
                 s.scalars(select(ReportRow.review_year).distinct().order_by(ReportRow.review_year))
             )
@@ -137,6 +147,7 @@ class Store:
         *,
         sha256: str,
         source_url: str | None = None,
+        source_page: str | None = None,
         pdf_path: str | None = None,
         published: str | None = None,
         aliases: dict[str, str] | None = None,
@@ -162,6 +173,7 @@ class Store:
         previous = _current(s, report.review_year)
         known = _known_markets(s)  # before the new row: a revision resolves like its year did
         row = _new_report_row(report, sha256, source_url, pdf_path, published)
+        row.source_page = source_page
         row.revision = previous.revision + 1 if previous else 1
         s.add(row)
         s.flush()
@@ -245,9 +257,9 @@ class Store:
 
     # -- listings and markets --------------------------------------------------------------
 
-    def listings(self, year: int) -> list[Listing]:
+    def listings(self, year: int, session: Session | None = None) -> list[Listing]:
         """The markets of a year's current revision, in the report's order."""
-        with self.session() as s:
+        with self.using(session) as s:
             report = _current(s, year)
             if report is None:
                 raise NotFoundError(f"no report stored for {year} (stored: {_years_text(s)})")
@@ -298,9 +310,9 @@ class Store:
                 for li, r in rows
             ]
 
-    def years_listed(self) -> dict[str, list[int]]:
+    def years_listed(self, session: Session | None = None) -> dict[str, list[int]]:
         """Every market's listed years (current revisions only)."""
-        with self.session() as s:
+        with self.using(session) as s:
             rows = s.execute(
                 select(ListingRow.market_id, ReportRow.review_year)
                 .join(ReportRow, ListingRow.report_id == ReportRow.id)
@@ -311,8 +323,10 @@ class Store:
                 out.setdefault(market_id, []).append(year)
             return {k: sorted(set(v)) for k, v in out.items()}
 
-    def possible_matches(self, year: int | None = None) -> list[PossibleMatchRecord]:
-        with self.session() as s:
+    def possible_matches(
+        self, year: int | None = None, session: Session | None = None
+    ) -> list[PossibleMatchRecord]:
+        with self.using(session) as s:
             q = (
                 select(PossibleMatchRow, ReportRow.review_year, ListingRow.name, MarketRow.name)
                 .join(ReportRow, PossibleMatchRow.report_id == ReportRow.id)
@@ -389,13 +403,22 @@ class Store:
             row.finished_at, row.outcome, row.error = utcnow(), outcome, error
             row.detail = detail or {}
 
+    def next_run(self, fresh: timedelta = timedelta(minutes=2)) -> str | None:
+        """When a live daemon (one that beat recently) will check next."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(HeartbeatRow).where(HeartbeatRow.beat_at >= utcnow() - fresh)
+            ).all()
+            runs = [as_utc(r.next_run) for r in rows if r.next_run]
+            return min(runs).isoformat(timespec="seconds") if runs else None
+
     def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
         with self.session() as s:
             rows = s.scalars(select(CheckRunRow).order_by(CheckRunRow.id.desc()).limit(limit))
             return [
                 {
-                    "started_at": _utc(r.started_at).isoformat(timespec="seconds"),
-                    "finished_at": _utc(r.finished_at).isoformat(timespec="seconds")
+                    "started_at": as_utc(r.started_at).isoformat(timespec="seconds"),
+                    "finished_at": as_utc(r.finished_at).isoformat(timespec="seconds")
                     if r.finished_at
                     else None,
                     "trigger": r.trigger,
@@ -527,12 +550,13 @@ def _report(row: ReportRow) -> StoredReport:
         sha256=row.sha256,
         source_url=row.source_url,
         published=row.published,
-        ingested_at=_utc(row.ingested_at).isoformat(timespec="seconds"),
+        ingested_at=as_utc(row.ingested_at).isoformat(timespec="seconds"),
         stated_counts=stated,
         counts=Counts(row.online_count, row.physical_count),
         status=row.status,
         warnings=tuple(row.warnings or ()),
         pdf_path=row.pdf_path,
+        source_page=row.source_page,
     )
 
 

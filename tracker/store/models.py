@@ -32,6 +32,7 @@ class ReportRow(Base):
     title: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_url: Mapped[str | None] = mapped_column(Text)
+    source_page: Mapped[str | None] = mapped_column(Text)  # the press release that linked it
     pdf_path: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String(10))
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -127,3 +128,58 @@ class HttpCacheRow(Base):
     review_year: Mapped[int | None] = mapped_column(Integer)
     reports_found: Mapped[int | None] = mapped_column(Integer)
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxRow(Base):
+    """An alert to deliver: written in the transaction that stores its report, then sent.
+
+    `dedupe_key` makes it exactly once per (report revision, channel, recipient) and operator
+    alerts once per problem per day. `phase` says how far delivery got before a crash: a row
+    found `sending` in phase `data` may have been accepted, so it is never sent again blindly.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # digest | operator | test
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook | apprise
+    recipient: Mapped[str] = mapped_column(Text)  # an address, or webhook:<hash of its URL>
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(
+        String(20), index=True
+    )  # pending|sending|sent|failed|unknown
+    phase: Mapped[str | None] = mapped_column(String(20))  # claimed | data
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HeartbeatRow(Base):
+    """A running daemon's sign of life, and when it will check next."""
+
+    __tablename__ = "daemon_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(100), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_run: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(20))  # idle | checking | stopping
+
+
+class LockRow(Base):
+    """A lease-based lock for SQLite (PostgreSQL uses advisory locks)."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,216 @@
+"""Channels: SMTP email (standard library), a JSON webhook, and Apprise URLs (optional extra).
+
+Each channel sends one message to one recipient and says how it went: a `Permanent` error
+(the server refused for good: never retried), a `Transient` one (retried later), and, through
+`on_commit`, the moment past which the server may have accepted the message.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import logging
+import os
+import smtplib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+from tracker.config import AlertsConfig, EmailConfig
+from tracker.errors import DeliveryError
+
+log = logging.getLogger(__name__)
+
+
+class Transient(DeliveryError):
+    """Worth trying again later."""
+
+
+class Permanent(DeliveryError):
+    """The server refused for good."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    subject: str
+    text: str
+    html: str | None
+    recipient: str  # an address, or the key of a webhook/apprise URL
+    key: str  # the outbox dedupe key, for the Message-ID
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None: ...
+
+
+def url_key(url: str) -> str:
+    """How a webhook or Apprise URL is named in the database and logs: never the URL itself,
+    which often carries a secret token."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class SmtpChannel:
+    name = "email"
+
+    def __init__(self, cfg: EmailConfig) -> None:
+        if not cfg.host:
+            raise Permanent("alerts.email.host is not set")
+        self.cfg = cfg
+
+    def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
+        msg = self._build(message)
+        try:
+            with self._connect() as smtp:
+                smtp.ehlo_or_helo_if_needed()
+                self._login(smtp)
+                code, reply = smtp.mail(self.cfg.sender)
+                _check(code, reply, "MAIL FROM")
+                code, reply = smtp.rcpt(message.recipient)
+                _check(code, reply, f"RCPT TO {message.recipient}")
+                on_commit()  # past this point the server may keep the message
+                code, reply = smtp.data(msg.as_bytes(policy=email.policy.SMTP))
+                _check(code, reply, "DATA")
+        except (Permanent, Transient):
+            raise
+        except smtplib.SMTPResponseException as exc:
+            raise _classify(exc.smtp_code, exc.smtp_error, "SMTP") from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            raise Transient(f"{self._where()}: the server closed the connection ({exc})") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Transient(f"{self._where()}: {exc.__class__.__name__}: {exc}") from exc
+
+    def _where(self) -> str:
+        return f"SMTP {self.cfg.host}:{self.cfg.port}"
+
+    def _connect(self) -> smtplib.SMTP:
+        assert self.cfg.host
+        context = ssl.create_default_context(cafile=self.cfg.tls_ca_file)
+        if self.cfg.security == "ssl":
+            return smtplib.SMTP_SSL(
+                self.cfg.host, self.cfg.port, timeout=self.cfg.timeout_s, context=context
+            )
+        smtp = smtplib.SMTP(self.cfg.host, self.cfg.port, timeout=self.cfg.timeout_s)
+        if self.cfg.security == "starttls":
+            smtp.starttls(context=context)
+        return smtp
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        if not self.cfg.username:
+            return
+        password = os.environ.get(self.cfg.password_env)
+        if password is None:
+            raise Permanent(
+                f"alerts.email.password_env names {self.cfg.password_env}, which is not set"
+            )
+        try:
+            smtp.login(self.cfg.username, password)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise Permanent(f"{self._where()}: login refused ({exc.smtp_code})") from exc
+
+    def _build(self, message: Outgoing) -> EmailMessage:
+        msg = EmailMessage()
+        msg["Subject"] = message.subject
+        msg["From"] = self.cfg.sender
+        msg["To"] = message.recipient
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid("nml-tracker", domain=_domain(self.cfg.sender))
+        msg["X-NML-Tracker-Key"] = message.key
+        msg.set_content(message.text)
+        if message.html:
+            msg.add_alternative(message.html, subtype="html")
+        return msg
+
+
+def _domain(sender: str) -> str:
+    return sender.rpartition("@")[2].strip(">") or "localhost"
+
+
+def _check(code: int, reply: bytes, step: str) -> None:
+    if not 200 <= code < 300 and code != 354:
+        raise _classify(code, reply, step)
+
+
+def _classify(code: int, reply: bytes | str, step: str) -> DeliveryError:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+    error = f"{step}: the server answered {code} {text.strip()}"
+    return Permanent(error) if 500 <= code < 600 else Transient(error)
+
+
+class WebhookChannel:
+    """POST {"text": ..., "subject": ..., "body": ...}: Slack-compatible, and easy elsewhere."""
+
+    name = "webhook"
+
+    def __init__(self, urls: list[str], timeout_s: float) -> None:
+        self.urls = {url_key(u): u for u in urls}
+        self.timeout_s = timeout_s
+
+    def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
+        import requests
+
+        url = self.urls.get(message.recipient)
+        if url is None:
+            raise Permanent(f"webhook {message.recipient} is no longer configured")
+        text = f"*{message.subject}*\n{message.text}"[:3500]
+        payload = {"text": text, "subject": message.subject, "body": message.text}
+        on_commit()
+        try:
+            resp = requests.post(url, json=payload, timeout=self.timeout_s)
+        except requests.ConnectionError as exc:
+            raise Transient(f"webhook {message.recipient}: connection failed") from exc
+        except requests.Timeout as exc:
+            raise Transient(
+                f"webhook {message.recipient}: no answer in {self.timeout_s:g} s"
+            ) from exc
+        if resp.status_code >= 300:
+            error = f"webhook {message.recipient}: answered {resp.status_code} {resp.reason}"
+            if resp.status_code in (408, 429) or resp.status_code >= 500:
+                raise Transient(error)
+            raise Permanent(error)
+
+
+class AppriseChannel:
+    name = "apprise"
+
+    def __init__(self, urls: list[str]) -> None:
+        self.urls = {url_key(u): u for u in urls}
+
+    def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
+        try:
+            import apprise
+        except ImportError as exc:
+            raise Permanent(
+                "alerts.apprise needs the apprise extra: pip install 'nml-tracker[apprise]'"
+            ) from exc
+        url = self.urls.get(message.recipient)
+        if url is None:
+            raise Permanent(f"apprise {message.recipient} is no longer configured")
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            raise Permanent(f"apprise {message.recipient}: not a URL Apprise understands")
+        on_commit()
+        if not notifier.notify(title=message.subject, body=message.text):
+            raise Transient(f"apprise {message.recipient}: the service did not accept it")
+
+
+def channel(name: str, cfg: AlertsConfig) -> Channel:
+    if name == "email":
+        return SmtpChannel(cfg.email)
+    if name == "webhook":
+        return WebhookChannel([w.url for w in cfg.webhooks], cfg.email.timeout_s)
+    if name == "apprise":
+        return AppriseChannel(list(cfg.apprise))
+    raise Permanent(f"unknown channel {name!r}")
+
+
+def digest_recipients(cfg: AlertsConfig) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs that receive the digest."""
+    out = [("email", r) for r in cfg.email.recipients] if cfg.email.host else []
+    out += [("webhook", url_key(w.url)) for w in cfg.webhooks]
+    out += [("apprise", url_key(u)) for u in cfg.apprise]
+    return out

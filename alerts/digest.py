@@ -1,0 +1,122 @@
+"""Render the digest of a new list from its diff: pure, with Jinja2 templates.
+
+The templates ship in alerts/templates; `alerts.templates_dir` may hold replacements with the
+same names (digest.txt.j2, digest.html.j2). The HTML escapes every name and uses inline styles
+only, no external assets, so that it reads the same in every mail client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tracker.diff import Changes, Item
+from tracker.model import Counts
+
+
+@dataclass(frozen=True)
+class DigestInput:
+    title: str
+    review_year: int
+    report_url: str | None
+    changes: Changes
+    counts: Counts
+    stated_counts: Counts | None
+    report_status: str = "ok"  # ok | needs_review | unverified
+    press_release_url: str | None = None
+    old_report_url: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def subject(d: DigestInput) -> str:
+    c = d.changes
+    head = f"USTR {d.review_year} Notorious Markets List"
+    if c.old is None:
+        return f"{head}: {len(c.new_entries)} markets listed"
+    flag = " (needs review)" if d.report_status == "needs_review" else ""
+    return (
+        f"{head}: {len(c.new_entries)} new, {len(c.removed)} removed, "
+        f"{len(c.still_listed)} still listed{flag}"
+    )
+
+
+def render(d: DigestInput, templates_dir: Path | None = None) -> Rendered:
+    env = _environment(str(templates_dir) if templates_dir else None)
+    context = _context(d)
+    return Rendered(
+        subject=context["subject"],
+        text=env.get_template("digest.txt.j2").render(context).strip() + "\n",
+        html=env.get_template("digest.html.j2").render(context),
+    )
+
+
+def _context(d: DigestInput) -> dict[str, Any]:
+    c = d.changes
+
+    def link(item: Item, url: str | None) -> str | None:
+        return f"{url}#page={item.page}" if url and item.page else url
+
+    def rows(items: tuple[Item, ...], url: str | None) -> list[dict[str, Any]]:
+        return [{"item": i, "link": link(i, url)} for i in items]
+
+    return {
+        "d": d,
+        "c": c,
+        "subject": subject(d),
+        "first_time": rows(c.first_time, d.report_url),
+        "returning": rows(c.returning, d.report_url),
+        "removed": rows(c.removed, d.old_report_url),
+        "still_listed": rows(c.still_listed, d.report_url),
+        "renamed": rows(c.renamed, d.report_url),
+        "counts_agree": d.stated_counts is None or d.stated_counts == d.counts,
+    }
+
+
+@cache
+def _environment(templates_dir: str | None) -> Any:
+    from jinja2 import (
+        ChoiceLoader,
+        Environment,
+        FileSystemLoader,
+        PackageLoader,
+        StrictUndefined,
+        select_autoescape,
+    )
+
+    loaders: list[Any] = [PackageLoader("alerts", "templates")]
+    if templates_dir:
+        loaders.insert(0, FileSystemLoader(templates_dir))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["years"] = _years
+    return env
+
+
+def _years(years: Any) -> str:
+    """(2016, 2017, 2018, 2021) -> '2016–2018, 2021'."""
+    years = sorted(years)
+    out, start, prev = [], None, None
+    for y in [*years, None]:
+        if start is None:
+            start = prev = y
+        elif y is not None and prev is not None and y == prev + 1:
+            prev = y
+        else:
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = y
+    return ", ".join(out)

@@ -1,0 +1,268 @@
+"""The digest, the channels and the outbox, with real SMTP servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alerts import operators
+from alerts.digest import DigestInput, render
+from alerts.outbox import deliver, queue_digest
+from tracker.config import Config
+from tracker.diff import Changes, Item
+from tracker.model import Counts
+from tracker.pipeline import digest_input
+from tracker.store import Store, utcnow
+from tracker.store import outbox as box
+
+from .conftest import sample_report, sample_sha
+from .smtp_server import DroppingServer, Handler, SmtpServer, free_port, self_signed
+
+
+def config(db_url: str, **email: Any) -> Config:
+    return Config.model_validate(
+        {
+            "database_url": db_url,
+            "alerts": {
+                "email": {
+                    "host": "127.0.0.1",
+                    "sender": "tracker@example.org",
+                    "recipients": ["a@example.org"],
+                    "timeout_s": 5,
+                    **email,
+                },
+                "operators": ["ops@example.org"],
+            },
+        }
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(f"sqlite:///{tmp_path}/t.db")
+    for year in (2020, 2021):
+        s.save_report(
+            sample_report(year), sha256=sample_sha(year), source_url=f"https://ustr.gov/{year}.pdf"
+        )
+    return s
+
+
+def queue(store: Store, cfg: Config, year: int = 2021) -> int:
+    report = store.current_report(year)
+    assert report is not None
+    with store.session() as s:
+        return queue_digest(s, cfg, report.id, render(digest_input(store, year)))
+
+
+# -- the digest ----------------------------------------------------------------------------
+
+
+def test_digest_subject_and_sections(store: Store) -> None:
+    r = render(digest_input(store, 2021))
+    assert r.subject == "USTR 2021 Notorious Markets List: 11 new, 7 removed, 66 still listed"
+    text = r.text
+    assert text.index("NEW MARKETS") < text.index("RETURNING") < text.index("REMOVED")
+    assert "  - ALIEXPRESS (online) https://ustr.gov/2021.pdf#page=8" in text
+    assert "  - POPCORNTIME -> POPCORN TIME" in text
+    assert "the counts agree" in text
+    assert 'href="https://ustr.gov/2021.pdf#page=8"' in r.html
+    assert "<script" not in r.html and "http" not in r.html.split("<body")[0].replace(
+        "http-equiv", ""
+    )  # no external assets in the head
+
+
+def test_hostile_name_is_escaped() -> None:
+    evil = '<script>alert("x")</script> & <img src=x onerror=1>'
+    item = Item("m", evil, "online", None, (2021,), 2021, page=3)
+    changes = Changes(2020, 2021, (item,), (), (), (), ())
+    r = render(
+        DigestInput("T", 2021, "https://ustr.gov/r.pdf", changes, Counts(1, 0), Counts(1, 0))
+    )
+    assert "<script>" not in r.html and "<img" not in r.html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img" in r.html
+    assert evil in r.text  # plain text carries it as is
+
+
+def test_templates_dir_overrides(tmp_path: Path, store: Store) -> None:
+    (tmp_path / "digest.txt.j2").write_text("Custom: {{ subject }}\n", encoding="utf-8")
+    r = render(digest_input(store, 2021), tmp_path)
+    assert r.text == f"Custom: {r.subject}\n"
+    assert "<html" in r.html  # the shipped HTML template still serves
+
+
+# -- SMTP ----------------------------------------------------------------------------------
+
+
+def test_plain_smtp_multipart(store: Store) -> None:
+    with SmtpServer(Handler()) as server:
+        cfg = config(store.url, port=server.port)
+        assert queue(store, cfg) == 1
+        stats = deliver(store, cfg)
+        assert (stats.sent, stats.pending) == (1, 0)
+        (msg,) = server.handler.messages
+    assert msg["Subject"].startswith("USTR 2021 Notorious Markets List")
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.get_payload()] == ["text/plain", "text/html"]
+    assert deliver(store, cfg).sent == 0  # exactly once
+    assert len(server.handler.messages) == 1
+
+
+def test_starttls_and_auth(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    context, cert = self_signed(tmp_path)
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "s3cret")
+    with SmtpServer(Handler(), tls=context, auth=("tracker", "s3cret")) as server:
+        cfg = config(
+            store.url,
+            port=server.port,
+            security="starttls",
+            username="tracker",
+            password_env="TEST_SMTP_PASSWORD",
+            tls_ca_file=str(cert),
+        )
+        queue(store, cfg)
+        assert deliver(store, cfg).sent == 1
+        assert len(server.handler.messages) == 1
+
+
+def test_wrong_password_fails_for_good(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context, cert = self_signed(tmp_path)
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong")
+    with SmtpServer(Handler(), tls=context, auth=("tracker", "s3cret")) as server:
+        cfg = config(
+            store.url,
+            port=server.port,
+            security="starttls",
+            username="tracker",
+            password_env="TEST_SMTP_PASSWORD",
+            tls_ca_file=str(cert),
+        )
+        queue(store, cfg)
+        stats = deliver(store, cfg)
+    assert stats.failed == 1 and "login refused (535)" in stats.errors[0]
+    (item,) = box.items(store, ("failed",))
+    assert item.last_error and "login refused" in item.last_error
+
+
+def test_untrusted_certificate_is_not_accepted(store: Store, tmp_path: Path) -> None:
+    context, _ = self_signed(tmp_path)
+    with SmtpServer(Handler(), tls=context) as server:
+        cfg = config(store.url, port=server.port, security="starttls")
+        queue(store, cfg)
+        stats = deliver(store, cfg)
+    assert stats.sent == 0 and stats.pending == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in stats.errors[0]
+
+
+def test_server_down_then_back(store: Store) -> None:
+    port = free_port()
+    cfg = config(store.url, port=port)
+    queue(store, cfg)
+    stats = deliver(store, cfg)
+    assert (stats.sent, stats.pending) == (0, 1)
+    (item,) = box.items(store, ("pending",))
+    assert item.attempts == 1 and "Connection refused" in (item.last_error or "")
+    assert deliver(store, cfg).sent == 0  # backing off: not due yet
+    with SmtpServer(Handler(), port=port) as server:
+        stats = deliver(store, cfg, now=utcnow() + timedelta(minutes=2))
+        assert stats.sent == 1 and len(server.handler.messages) == 1
+
+
+def test_permanent_refusal(store: Store) -> None:
+    with SmtpServer(Handler(refuse_rcpt="550 5.1.1 no such user")) as server:
+        cfg = config(store.url, port=server.port)
+        queue(store, cfg)
+        stats = deliver(store, cfg)
+    assert stats.failed == 1
+    (item,) = box.items(store, ("failed",))
+    assert item.last_error == "RCPT TO a@example.org: the server answered 550 5.1.1 no such user"
+
+
+def test_temporary_refusal_is_retried(store: Store) -> None:
+    handler = Handler(refuse_data="451 4.3.0 try again later")
+    with SmtpServer(handler) as server:
+        cfg = config(store.url, port=server.port)
+        queue(store, cfg)
+        assert deliver(store, cfg).pending == 1
+        handler.refuse_data = None
+        assert deliver(store, cfg, now=utcnow() + timedelta(minutes=2)).sent == 1
+        assert len(handler.messages) == 1
+
+
+def test_connection_dropped_mid_data_is_retried(store: Store) -> None:
+    with DroppingServer() as server:
+        cfg = config(store.url, port=server.port)
+        queue(store, cfg)
+        stats = deliver(store, cfg)
+    assert (stats.sent, stats.pending) == (0, 1)
+    (item,) = box.items(store, ("pending",))
+    assert "closed the connection" in (item.last_error or "")
+
+
+# -- webhook and operators -----------------------------------------------------------------
+
+
+def test_webhook_posts_slack_compatible_json(store: Store) -> None:
+    received: list[dict[str, Any]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook/SECRET-TOKEN"
+        cfg = Config.model_validate(
+            {"database_url": store.url, "alerts": {"webhooks": [{"url": url}]}}
+        )
+        queue(store, cfg)
+        assert deliver(store, cfg).sent == 1
+    finally:
+        server.shutdown()
+    (payload,) = received
+    assert payload["text"].startswith("*USTR 2021 Notorious Markets List")
+    assert all("SECRET-TOKEN" not in i.message.recipient for i in box.items(store, ("sent",)))
+
+
+def test_operator_alerts_once_per_problem_per_day(store: Store) -> None:
+    cfg = config(store.url, port=free_port())
+    now = utcnow()
+    assert operators.raise_problem(store, cfg, "source-blocked", "blocked", "x", now) == 1
+    assert operators.raise_problem(store, cfg, "source-blocked", "blocked", "x", now) == 0
+    assert (
+        operators.raise_problem(
+            store, cfg, "source-blocked", "blocked", "x", now + timedelta(days=1)
+        )
+        == 1
+    )
+    assert [i.message.recipient for i in box.items(store, kind="operator")] == [
+        "ops@example.org",
+        "ops@example.org",
+    ]
+
+
+def test_failing_checks_alert_operators(store: Store) -> None:
+    cfg = config(store.url, port=free_port())
+    for _ in range(3):
+        run = store.start_run()
+        store.finish_run(run, "failed", "ustr.gov: answered 500")
+    assert (
+        operators.after_check(store, cfg, blocked=False, error="x", needs_review=[], warnings=[])
+        == 1
+    )
+    (item,) = box.items(store, kind="operator")
+    assert "the last 3 checks failed" in item.message.subject
