@@ -63,8 +63,10 @@ def run(url: str, years: int, repeat: int) -> None:
         t_diff = best(lambda: changes(store, old, new), repeat)
         t_export = best(lambda: export_csv(store), max(3, repeat // 4))
         rows = len(store.export_rows())
-    print(f"{years:2d} years, {rows:5d} listings: ingest {ingest:6.2f} s (store only), "
-          f"diff {old}->{new} {t_diff * 1000:6.1f} ms, export csv {t_export * 1000:6.1f} ms")
+    print(
+        f"{years:2d} years, {rows:5d} listings: ingest {ingest:6.2f} s (store only), "
+        f"diff {old}->{new} {t_diff * 1000:6.1f} ms, export csv {t_export * 1000:6.1f} ms"
+    )
 
 
 def main() -> None:
