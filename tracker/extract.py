@@ -15,6 +15,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from tracker import headings as hd
@@ -135,7 +136,7 @@ def _caps(line: Line) -> bool:
         len(letters) >= 1
         and sum(c.isalnum() for c in text) >= 3
         and all(c.isupper() for c in letters)
-        and not text.rstrip().endswith((".", ",", ";"))
+        and not text.rstrip().endswith((".", ";"))
         and len(text.split()) <= 14
     )
 
@@ -233,13 +234,12 @@ class _Section:
                 _extend(blocks[-1], line)
             elif heading_like and (_styled(line, body) or self._starts_paragraph(line, prev)):
                 blocks.append(_Block("heading", [line], [line.text.replace("\t", " ")]))
+            elif runin is not None and blocks and self._continues(blocks[-1], line):
+                last = blocks[-1]  # a long run-in name that wrapped onto this line
+                last.kind, last.rest = "runin", runin[1]
+                _extend(last, line, runin[0])
             elif runin is not None and self._starts_paragraph(line, prev):
-                if blocks and self._continues(blocks[-1], line):  # a long name wrapped into it
-                    last = blocks[-1]
-                    last.kind, last.rest = "runin", runin[1]
-                    _extend(last, line, runin[0])
-                else:
-                    blocks.append(_Block("runin", [line], [runin[0]], runin[1]))
+                blocks.append(_Block("runin", [line], [runin[0]], runin[1]))
             elif blocks and blocks[-1].kind == "text":
                 blocks[-1].lines.append(line)
             else:
@@ -370,7 +370,25 @@ class _Section:
         for t in texts:
             if _squash(hd.clean(t)) in body:
                 return t
+        # the words that differ between the readings (`GUADALA-JARA` / `GUADALAJARA`), in the
+        # entry's text or anywhere in the report
+        words = _words(body_text)
+        for t in texts:
+            others = set().union(*(set(o.split()) for o in texts if o != t))
+            own = [w.strip("(),").casefold() for w in t.split() if w not in others]
+            if own and all(w in words for w in own):
+                return t
+        words = self.doc_words
+        for t in texts:
+            others = set().union(*(set(o.split()) for o in texts if o != t))
+            own = [w.strip("(),").casefold() for w in t.split() if w not in others]
+            if own and all(w in words for w in own):
+                return t
         return texts[0]
+
+    @cached_property
+    def doc_words(self) -> set[str]:
+        return _words(" ".join(ln.text for ln in self.doc.lines()))
 
     def _footnote_marks(self, page: int) -> set[str]:
         marks: set[str] = set()
@@ -380,6 +398,10 @@ class _Section:
                 if m := re.match(r"^(\d{1,3})\b", ln.text):
                     marks.add(m.group(1))
         return marks
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[\w’'-]+", text)}
 
 
 def _squash(text: str) -> str:
