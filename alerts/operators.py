@@ -29,7 +29,7 @@ def raise_problem(
 ) -> int:
     """Queue an operator alert unless the same problem was raised today; returns 1 if queued."""
     now = now or utcnow()
-    log.warning("operator alert: %s", subject)
+    log.info("operator alert: %s", subject)
     to = recipients(config)
     if not to:
         return 0

@@ -5,6 +5,7 @@ in the middle of DATA."""
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import socket
 import ssl
 import threading
@@ -45,7 +46,7 @@ class Handler:
             self.on_data()
         if self.refuse_data:
             return self.refuse_data
-        self.messages.append(message_from_bytes(envelope.content))
+        self.messages.append(message_from_bytes(envelope.content, policy=email.policy.default))
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 
