@@ -86,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="on an empty database, send the digest of the latest report too",
     )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="when another check is running (the daemon's), wait this long for it (default 30)",
+    )
+    p.add_argument("--trigger", default="manual", help=argparse.SUPPRESS)  # recorded with the run
 
     p = _command(sub, "backfill", cmd_backfill, "store every report the source lists; no digest")
     _json_flag(p)
@@ -100,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "status", cmd_status, "stored years, last checks, next run, pending alerts")
     _json_flag(p)
+
+    p = _command(sub, "daemon", cmd_daemon, "run the schedule in the foreground until stopped")
 
     p = _command(sub, "config", cmd_config, "validate the configuration and print it in full")
     _json_flag(p)
@@ -495,7 +505,9 @@ def render_check(result: CheckResult) -> str:
         "baseline": "baseline: the history starts here (no digest sent)",
         "new_report": "a new Notorious Markets List",
         "revised": "a stored report was replaced by a corrected PDF",
-        "no_change": "no change: no new or corrected report",
+        "no_change": "no change: no new or corrected report"
+        if not result.already_running
+        else "a check is already running; this one did nothing",
         "failed": "failed (see the error below)",
     }[result.status]
     out = [head]
@@ -645,3 +657,22 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def cmd_daemon(args: argparse.Namespace) -> int:
+    import os
+
+    from tracker.daemon import run_daemon
+
+    config = _config(args)
+    path = args.config or os.environ.get("TRACKER_CONFIG")
+    if path is None and Path("config.yaml").is_file():
+        path = "config.yaml"
+    from tracker.migrations import upgrade_in_child
+    from tracker.store import Store
+
+    with Store(config.database_url, migrate=False) as store:
+        upgrade_in_child(store.engine)
+        return run_daemon(
+            config, store, str(Path(path).resolve()) if path else None, args.log_format
+        )

@@ -35,3 +35,7 @@ class NotFoundError(TrackerError):
 
 class DeliveryError(TrackerError):
     """An alert channel did not accept a message."""
+
+
+class Stopped(TrackerError):
+    """The check was asked to stop (the daemon is shutting down)."""

@@ -15,8 +15,8 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tracker.archive import archive_path
 from tracker.config import HttpConfig
-from tracker.errors import BlockedError, SourceError, StoreError
+from tracker.errors import BlockedError, SourceError, Stopped, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,12 @@ class Fetcher:
         self,
         http: HttpConfig,
         reports_dir: Path,
-        sleep: Callable[[float], None] = time.sleep,
+        cancel: threading.Event | None = None,
     ) -> None:
         import requests
 
-        self.http, self.reports_dir, self._sleep = http, reports_dir, sleep
+        self.http, self.reports_dir = http, reports_dir
+        self.cancel = cancel or threading.Event()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = http.user_agent
         self._last: dict[str, float] = {}  # host -> monotonic time of its last request
@@ -194,6 +195,10 @@ class Fetcher:
             delay *= 2
         raise AssertionError("unreachable")
 
+    def _sleep(self, seconds: float) -> None:
+        if self.cancel.wait(seconds):
+            raise Stopped("the check was stopped")
+
     def _polite(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
@@ -231,6 +236,8 @@ class Fetcher:
         try:
             with os.fdopen(fd, "wb") as f:
                 for chunk in _chunks(url, resp):
+                    if self.cancel.is_set():
+                        raise Stopped(f"{url}: the check was stopped during the download")
                     if size == 0 and not chunk.lstrip()[:5].startswith(b"%PDF"):
                         raise _not_pdf(url, chunk)
                     size += len(chunk)

@@ -22,8 +22,9 @@ class Entry:
     heading: str = ""  # the heading as printed (with city or domain), footnote markers removed
     excerpt: str = ""  # the start of the entry's text
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, full: bool = False) -> dict[str, Any]:
+        """The contract's shape; `full` adds the printed heading and the excerpt."""
+        doc: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "country": self.country,
@@ -31,6 +32,25 @@ class Entry:
             "domains": list(self.domains),
             "page": self.page,
         }
+        if full:
+            doc.update(heading=self.heading, excerpt=self.excerpt)
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Entry:
+        kind = doc["kind"]
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        return cls(
+            name=str(doc["name"]),
+            kind=kind,
+            page=int(doc["page"]),
+            country=doc.get("country"),
+            city=doc.get("city"),
+            domains=tuple(doc.get("domains") or ()),
+            heading=str(doc.get("heading", "")),
+            excerpt=str(doc.get("excerpt", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -65,14 +85,31 @@ class Report:
             return None
         return self.stated_counts == self.counts
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, full: bool = False) -> dict[str, Any]:
+        doc = {
             "review_year": self.review_year,
             "title": self.title,
             "stated_counts": self.stated_counts.to_json() if self.stated_counts else None,
-            "entries": [e.to_json() for e in self.entries],
+            "entries": [e.to_json(full) for e in self.entries],
             "warnings": list(self.warnings),
         }
+        if full:
+            doc["pages"] = self.pages
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> Report:
+        stated = doc.get("stated_counts")
+        return cls(
+            review_year=int(doc["review_year"]),
+            title=str(doc["title"]),
+            stated_counts=Counts(int(stated["online"]), int(stated["physical"]))
+            if stated
+            else None,
+            entries=tuple(Entry.from_json(e) for e in doc["entries"]),
+            warnings=tuple(str(w) for w in doc.get("warnings", ())),
+            pages=int(doc.get("pages", 0)),
+        )
 
 
 @dataclass(frozen=True)

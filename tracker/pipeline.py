@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,8 +19,14 @@ from tracker.archive import sha256, store_pdf
 from tracker.config import Config
 from tracker.diff import Changes, compare
 from tracker.discover import ReportLink, is_press_release, parse_page
-from tracker.errors import BlockedError, ExtractionError, NotFoundError, SourceError, TrackerError
-from tracker.extract import extract
+from tracker.errors import (
+    BlockedError,
+    ExtractionError,
+    NotFoundError,
+    SourceError,
+    Stopped,
+    TrackerError,
+)
 from tracker.fetch import Fetcher, Validators
 from tracker.model import IngestResult, Listing, Report
 from tracker.store import Store
@@ -43,6 +50,8 @@ def ingest_file(config: Config, store: Store, path: Path, url: str | None = None
     if existing := store.report_by_sha(digest):
         log.info("%s is already stored as the %d review", path, existing.review_year)
         return IngestResult("unchanged", existing)
+    from tracker.extract import extract
+
     try:
         report = extract(data)
     except TrackerError as exc:
@@ -160,6 +169,7 @@ class CheckResult:
     pdf_bytes: int = 0
     blocked: bool = False
     needs_review: list[int] = field(default_factory=list)
+    already_running: bool = False  # another process held the check lock
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -168,6 +178,7 @@ class CheckResult:
             "alerts": {"sent": self.alerts_sent, "pending": self.alerts_pending},
             "error": self.error,
             "warnings": self.warnings,
+            "already_running": self.already_running,
         }
 
 
@@ -179,6 +190,21 @@ class _Target:
     press_release: str | None = None  # the press release that linked it
 
 
+def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any) -> CheckResult:
+    """`run_check` under the database's check lock. When another process holds it beyond
+    `wait_s`, nothing is done: status no_change, `already_running` set."""
+    from tracker.lock import check_lock
+
+    with check_lock(store, wait_s) as held:
+        if held.acquired:
+            return run_check(config, store, **kw)
+    log.info("a check is already running (%s); not starting another", held.holder)
+    return CheckResult(
+        already_running=True,
+        warnings=[f"a check is already running ({held.holder}); this one did nothing"],
+    )
+
+
 def run_check(
     config: Config,
     store: Store,
@@ -188,6 +214,7 @@ def run_check(
     backfill: bool = False,
     notify_baseline: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> CheckResult:
     """One full check. Failures of the source or of one report's extraction are recorded and
     returned (status "failed"), never raised: the caller decides the exit code."""
@@ -198,15 +225,19 @@ def run_check(
         mode = "notify-baseline" if notify_baseline else "baseline"
     run_id = store.start_run(trigger)
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(config.http, config.reports_dir)
+    fetcher = fetcher or Fetcher(config.http, config.reports_dir, cancel)
     pages: list[CacheEntry] = []
     try:
         targets = _discover(config, store, fetcher, result, pages, full=baseline or backfill)
         for n, target in enumerate(targets, 1):
+            if fetcher.cancel.is_set():
+                raise Stopped("the check was stopped before it finished")
             if progress:
                 progress(n, len(targets), target.url)
             try:
                 _process(config, store, fetcher, target, result, mode)
+            except Stopped:
+                raise
             except TrackerError as exc:
                 result.blocked = result.blocked or isinstance(exc, BlockedError)
                 if result.error:
@@ -219,6 +250,9 @@ def run_check(
     except TrackerError as exc:
         result.error = str(exc)
         result.blocked = isinstance(exc, BlockedError)
+    except Exception as exc:  # a bug: recorded like any failure, with its traceback logged
+        log.exception("check crashed")
+        result.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         result.requests, result.pdf_bytes = fetcher.requests, fetcher.pdf_bytes
         if own_fetcher:
@@ -385,7 +419,9 @@ def _process(
             remember(s, replace(cache, review_year=existing.review_year))
         return
     try:
-        report = extract_report(config, pdf.path)
+        report = extract_report(config, pdf.path, fetcher.cancel)
+    except Stopped:
+        raise
     except TrackerError as exc:
         raise ExtractionError(f"{target.url}: {exc}") from exc
     if target.year is not None and target.year != report.review_year:
@@ -469,9 +505,11 @@ def _same_markets(a: list[Listing], b: list[Listing]) -> bool:
     )
 
 
-def extract_report(config: Config, path: Path) -> Report:
-    """Extract a downloaded PDF."""
-    return extract(path)
+def extract_report(config: Config, path: Path, cancel: threading.Event | None = None) -> Report:
+    """Extract a downloaded PDF in a child process with a time limit and a memory cap."""
+    from tracker.sandbox import extract_isolated
+
+    return extract_isolated(path, config.extraction, cancel)
 
 
 def status(store: Store) -> dict[str, Any]:

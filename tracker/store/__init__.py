@@ -412,6 +412,26 @@ class Store:
             runs = [as_utc(r.next_run) for r in rows if r.next_run]
             return min(runs).isoformat(timespec="seconds") if runs else None
 
+    def run_stats(self) -> dict[str, Any]:
+        """Checks by outcome, and when the last one and the last successful one ended."""
+        with self.session() as s:
+            by_outcome = dict(
+                s.execute(select(CheckRunRow.outcome, func.count()).group_by(CheckRunRow.outcome))
+                .tuples()
+                .all()
+            )
+            last = s.scalar(select(func.max(CheckRunRow.finished_at)))
+            ok = s.scalar(
+                select(func.max(CheckRunRow.finished_at)).where(
+                    CheckRunRow.outcome.in_(("baseline", "new_report", "no_change", "revised"))
+                )
+            )
+            return {
+                "by_outcome": by_outcome,
+                "last_finished": as_utc(last) if last else None,
+                "last_success": as_utc(ok) if ok else None,
+            }
+
     def last_runs(self, limit: int = 5) -> list[dict[str, Any]]:
         with self.session() as s:
             rows = s.scalars(select(CheckRunRow).order_by(CheckRunRow.id.desc()).limit(limit))

@@ -7,8 +7,6 @@ step in short transactions of their own, never held open while a server is talke
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker.store import Store, as_utc, utcnow
 from tracker.store.models import OutboxRow
+from tracker.worker import dead_here, worker_id
 
 STALE_CLAIM = timedelta(minutes=10)  # a claim by another host is taken back after this
 
@@ -46,10 +45,6 @@ class OutboxItem:
     created_at: datetime
     next_attempt_at: datetime
     sent_at: datetime | None
-
-
-def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def enqueue(s: Session, messages: Sequence[Message], now: datetime | None = None) -> int:
@@ -94,13 +89,11 @@ def recover(store: Store, now: datetime | None = None) -> list[OutboxItem]:
     accepted by the server: it becomes `unknown` (never resent blindly); one that did not goes
     back to `pending`. Returns the rows made `unknown`."""
     now = now or utcnow()
-    host = socket.gethostname()
     unknown: list[OutboxItem] = []
     with store.session() as s:
         rows = s.scalars(select(OutboxRow).where(OutboxRow.status == "sending")).all()
         for row in rows:
-            claimer_host, _, pid = (row.claimed_by or "").partition(":")
-            dead = claimer_host == host and pid.isdigit() and not _alive(int(pid))
+            dead = dead_here(row.claimed_by or "")
             stale = row.claimed_at is None or as_utc(row.claimed_at) < now - STALE_CLAIM
             if not (dead or stale):
                 continue
@@ -209,13 +202,3 @@ def _item(row: OutboxRow) -> OutboxItem:
         as_utc(row.next_attempt_at),
         as_utc(row.sent_at) if row.sent_at else None,
     )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

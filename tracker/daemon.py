@@ -1,0 +1,245 @@
+"""The unattended daemon: APScheduler 3 runs a check on the configured cron schedule, retries
+pending alerts on a short interval and beats a heartbeat into the database for `status`.
+
+Each check is `nml-tracker check` in a child process (the same `pipeline.run_check`, under the
+database's check lock, so a manual check or a second daemon never doubles the work): what a check
+loads and allocates leaves with it, and the daemon stays small for years. SIGTERM or SIGINT stop
+the daemon within seconds: the child is told to stop, rolls back the step in progress (or
+finishes it), and the daemon exits 0. SIGUSR1 asks for a check now.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from sqlalchemy import delete
+
+from tracker.config import Config
+from tracker.store import Store, utcnow
+from tracker.store.models import HeartbeatRow
+from tracker.worker import worker_id
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 15
+STOP_GRACE_S = 10.0  # how long a stop waits for the step in progress before leaving anyway
+
+
+class Daemon:
+    def __init__(
+        self, config: Config, store: Store, config_path: str | None = None, log_format: str = "text"
+    ) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self.config, self.store = config, store
+        self.config_path, self.log_format = config_path, log_format
+        self.stop = threading.Event()  # set by SIGTERM/SIGINT; also cancels the running check
+        self.busy = threading.Lock()  # held while a check runs
+        self.me = worker_id()
+        self.started = utcnow()
+        self.state = "idle"
+        self.scheduler = BackgroundScheduler(
+            timezone=config.schedule.timezone,
+            executors={"default": ThreadPoolExecutor(max_workers=3)},
+            job_defaults={
+                "coalesce": True,  # runs missed while down collapse into one
+                "max_instances": 1,
+                "misfire_grace_time": config.schedule.misfire_grace_s,
+            },
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def run(self) -> int:
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        sched = self.config.schedule
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_stop)
+        signal.signal(signal.SIGUSR1, self._on_check_now)
+        self.scheduler.add_job(
+            self.check,
+            CronTrigger.from_crontab(sched.cron, timezone=sched.timezone),
+            id="check",
+            jitter=sched.jitter_s or None,
+        )
+        now = datetime.now(self.scheduler.timezone)
+        self.scheduler.add_job(  # first run at once: deliver what waited while we were down
+            self.deliver,
+            IntervalTrigger(seconds=sched.retry_alerts_s),
+            id="alerts",
+            next_run_time=now,
+        )
+        self.scheduler.add_job(
+            self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_S), id="beat", next_run_time=now
+        )
+        if sched.run_on_start:
+            self.check_soon("run_on_start")
+        server = self._status_server()
+        self.scheduler.start()
+        log.info(
+            "daemon %s started: cron %r (%s), next check %s",
+            self.me,
+            sched.cron,
+            sched.timezone,
+            self.next_run() or "not scheduled",
+        )
+        while not self.stop.wait(0.5):
+            pass
+        return self._shutdown(server)
+
+    def _on_stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        self.stop.set()
+
+    def _on_check_now(self, _signum: int, _frame: FrameType | None) -> None:
+        self.check_soon("SIGUSR1")
+
+    def check_soon(self, why: str) -> None:
+        log.info("a check was asked for (%s)", why)
+        self.scheduler.add_job(
+            self.check,
+            id="check-now",
+            replace_existing=True,
+            next_run_time=datetime.now(self.scheduler.timezone),
+        )
+
+    def _shutdown(self, server: Any) -> int:
+        self.state = "stopping"
+        self.scheduler.shutdown(wait=False)
+        if server is not None:
+            server.shutdown()
+        if self.busy.acquire(timeout=STOP_GRACE_S):
+            self.busy.release()
+            self._forget_heartbeat()
+            log.info("daemon stopped")
+            return 0
+        # the step in progress did not end in time: leave; its open transaction rolls back and
+        # a delivery it had claimed is taken back by the next start
+        log.warning("the check did not stop within %.0f s; leaving it to roll back", STOP_GRACE_S)
+        self._forget_heartbeat()
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(0)
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """The scheduled job: a check in a child process (`nml-tracker check`), so that what a
+        check loads and allocates leaves with it and the daemon stays small. Never raises."""
+        if self.stop.is_set():
+            return
+        with self.busy:
+            self.state = "checking"
+            self.heartbeat()
+            try:
+                self._run_child_check()
+            except Exception:  # a bug must not kill the daemon
+                log.exception("check crashed")
+            finally:
+                self.state = "idle"
+        self.heartbeat()
+
+    def _run_child_check(self) -> None:
+        cmd = [sys.executable, "-m", "tracker", "--log-format", self.log_format]
+        if self.config_path:
+            cmd += ["--config", self.config_path]
+        cmd += ["check", "--json", "--wait", "0", "--trigger", "daemon"]
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None, text=True)
+        out = ""
+        while True:
+            try:
+                out, _ = child.communicate(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if self.stop.is_set():  # let it roll back the step in progress, then stop it
+                    child.send_signal(signal.SIGTERM)
+                    try:
+                        out, _ = child.communicate(timeout=STOP_GRACE_S)
+                    except subprocess.TimeoutExpired:
+                        child.kill()
+                        child.communicate()
+                        log.warning("the check did not stop in %.0f s and was killed", STOP_GRACE_S)
+                    break
+        try:
+            result = json.loads(out)
+        except ValueError:
+            log.error("the check process ended (exit %s) without a result", child.returncode)
+            return
+        if result.get("already_running"):
+            log.info("skipped: %s", (result.get("warnings") or ["another check runs"])[0])
+        elif result["status"] == "failed":
+            log.error("check failed: %s", result.get("error"))
+        else:
+            log.info(
+                "check done: %s, %d report(s) stored, alerts %s",
+                result["status"],
+                len(result.get("reports", [])),
+                result.get("alerts"),
+            )
+
+    def deliver(self) -> None:
+        from alerts import operators
+        from alerts.outbox import deliver
+
+        if self.stop.is_set():
+            return
+        try:
+            stats = deliver(self.store, self.config)
+            if stats.sent or stats.errors:
+                log.info("alerts: %d sent, %d pending", stats.sent, stats.pending)
+            operators.after_delivery(self.store, self.config)
+        except Exception:
+            log.exception("alert delivery crashed")
+
+    def heartbeat(self) -> None:
+        try:
+            next_run = self.next_run()
+            with self.store.session() as s:
+                row = s.get(HeartbeatRow, self.me) or HeartbeatRow(
+                    worker=self.me, started_at=self.started
+                )
+                row.beat_at, row.state = utcnow(), self.state
+                row.next_run = next_run.astimezone(UTC) if next_run else None
+                s.add(row)
+        except Exception:
+            log.exception("heartbeat failed")
+
+    def next_run(self) -> datetime | None:
+        job = self.scheduler.get_job("check")
+        return job.next_run_time if job is not None else None
+
+    def _forget_heartbeat(self) -> None:
+        try:
+            with self.store.session() as s:
+                s.execute(delete(HeartbeatRow).where(HeartbeatRow.worker == self.me))
+        except Exception:
+            log.warning("could not remove the heartbeat row", exc_info=True)
+
+    def _status_server(self) -> Any:
+        if self.config.http_status.port is None:
+            return None
+        from tracker.status_http import serve
+
+        return serve(self.config, self.store, self)
+
+
+def run_daemon(
+    config: Config, store: Store, config_path: str | None = None, log_format: str = "text"
+) -> int:
+    started = time.monotonic()
+    code = Daemon(config, store, config_path, log_format).run()
+    log.info("ran for %.0f s", time.monotonic() - started)
+    return code

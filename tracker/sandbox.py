@@ -1,0 +1,83 @@
+"""Extraction in a child process, so that a hostile or broken PDF cannot hang, bloat or crash the
+process that asked for it (the daemon, a check).
+
+The child is `python -m tracker.sandbox MEGABYTES PDF`: it caps its own address space
+(`extraction.memory_mb`) before it loads the PDF libraries, and is killed when it outlives the
+time limit (`extraction.timeout_s`); it prints the report as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tracker.config import ExtractionConfig
+from tracker.errors import ExtractionError, Stopped, TrackerError
+from tracker.model import Report
+
+
+def extract_isolated(
+    path: Path, limits: ExtractionConfig, cancel: threading.Event | None = None
+) -> Report:
+    """Extract `path` in a child process within the limits; raise ExtractionError otherwise
+    (or Stopped, when `cancel` is set meanwhile)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker.sandbox", str(limits.memory_mb), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + limits.timeout_s
+    while True:
+        try:
+            out, err_bytes = proc.communicate(timeout=0.25)
+            break
+        except subprocess.TimeoutExpired:
+            stopped = cancel is not None and cancel.is_set()
+            if stopped or time.monotonic() > deadline:
+                proc.kill()
+                proc.communicate()
+                if stopped:
+                    raise Stopped("the check was stopped during the extraction") from None
+                raise ExtractionError(
+                    f"extraction did not finish within {limits.timeout_s:g} s "
+                    "(extraction.timeout_s)"
+                ) from None
+    err = err_bytes.decode(errors="replace").strip().splitlines()
+    if proc.returncode != 0:
+        if proc.returncode < 0:
+            raise ExtractionError(f"extraction crashed (signal {-proc.returncode})")
+        last = err[-1] if err else f"exit status {proc.returncode}"
+        if "MemoryError" in last:
+            last = f"ran out of memory (extraction.memory_mb: {limits.memory_mb})"
+        raise ExtractionError(last)
+    try:
+        return Report.from_json(json.loads(out))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExtractionError(f"the extraction process answered nonsense: {exc}") from exc
+
+
+def main() -> int:
+    cap = int(sys.argv[1]) * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the PDF libraries load
+
+    from tracker.extract import extract
+
+    try:
+        report = extract(Path(sys.argv[2]))
+    except TrackerError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("MemoryError", file=sys.stderr)
+        return 1
+    json.dump(report.to_json(full=True), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""The daemon's optional HTTP endpoint (`http_status.port`): /healthz and Prometheus /metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from tracker.config import Config
+from tracker.store import Store
+from tracker.store import outbox as box
+
+if TYPE_CHECKING:
+    from tracker.daemon import Daemon
+
+log = logging.getLogger(__name__)
+OUTCOMES = ("baseline", "new_report", "no_change", "revised", "failed")
+
+
+def health(config: Config, store: Store, daemon: Daemon) -> tuple[int, dict[str, Any]]:
+    """200 while the daemon runs and its checks succeed; 503 when the database is unreachable
+    or the last `alerts.failures_before_alert` checks all failed."""
+    try:
+        runs = store.last_runs(config.alerts.failures_before_alert)
+    except Exception as exc:
+        return 503, {"status": "error", "error": f"database: {exc}"}
+    failing = len(runs) == config.alerts.failures_before_alert and all(
+        r["outcome"] == "failed" for r in runs
+    )
+    next_run = daemon.next_run()
+    return (503 if failing else 200), {
+        "status": "failing" if failing else "ok",
+        "state": daemon.state,
+        "last_check": runs[0] if runs else None,
+        "next_run": next_run.isoformat() if next_run else None,
+    }
+
+
+def metrics(store: Store, daemon: Daemon) -> str:
+    stats = store.run_stats()
+    counts = box.counts(store)
+    lines = [
+        "# HELP nml_tracker_checks_total Checks run, by outcome.",
+        "# TYPE nml_tracker_checks_total counter",
+        *(
+            f'nml_tracker_checks_total{{outcome="{o}"}} {stats["by_outcome"].get(o, 0)}'
+            for o in OUTCOMES
+        ),
+        "# HELP nml_tracker_last_success_timestamp_seconds When the last successful check ended.",
+        "# TYPE nml_tracker_last_success_timestamp_seconds gauge",
+        f"nml_tracker_last_success_timestamp_seconds {_ts(stats['last_success'])}",
+        "# HELP nml_tracker_last_check_timestamp_seconds When the last check ended.",
+        "# TYPE nml_tracker_last_check_timestamp_seconds gauge",
+        f"nml_tracker_last_check_timestamp_seconds {_ts(stats['last_finished'])}",
+        "# HELP nml_tracker_alerts Alerts in the outbox, by status.",
+        "# TYPE nml_tracker_alerts gauge",
+        *(
+            f'nml_tracker_alerts{{status="{s}"}} {counts.get(s, 0)}'
+            for s in ("pending", "sending", "sent", "failed", "unknown")
+        ),
+        "# HELP nml_tracker_pending_alerts Alerts waiting to be delivered.",
+        "# TYPE nml_tracker_pending_alerts gauge",
+        f"nml_tracker_pending_alerts {counts.get('pending', 0) + counts.get('sending', 0)}",
+        "# HELP nml_tracker_stored_years Review years in the history.",
+        "# TYPE nml_tracker_stored_years gauge",
+        f"nml_tracker_stored_years {len(store.years())}",
+        "# HELP nml_tracker_next_run_timestamp_seconds When the next scheduled check runs.",
+        "# TYPE nml_tracker_next_run_timestamp_seconds gauge",
+        f"nml_tracker_next_run_timestamp_seconds {_ts(daemon.next_run())}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _ts(value: Any) -> str:
+    return f"{value.timestamp():.0f}" if value is not None else "0"
+
+
+def serve(config: Config, store: Store, daemon: Daemon) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            try:
+                if self.path == "/healthz":
+                    code, doc = health(config, store, daemon)
+                    self._send(code, "application/json", json.dumps(doc, default=str))
+                elif self.path == "/metrics":
+                    self._send(200, "text/plain; version=0.0.4", metrics(store, daemon))
+                else:
+                    self._send(404, "text/plain", "not found: try /healthz or /metrics\n")
+            except Exception as exc:
+                log.exception("status endpoint failed")
+                self._send(500, "text/plain", f"error: {exc}\n")
+
+        def _send(self, code: int, ctype: str, body: str) -> None:
+            data = body.encode()
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            log.debug("status endpoint: " + format, *args)
+
+    cfg = config.http_status
+    server = ThreadingHTTPServer((cfg.host, cfg.port or 0), Handler)
+    threading.Thread(target=server.serve_forever, name="status-http", daemon=True).start()
+    log.info("status endpoint on http://%s:%d/healthz and /metrics", cfg.host, server.server_port)
+    return server
