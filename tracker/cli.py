@@ -472,20 +472,34 @@ def _usage(message: str) -> TrackerError:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tracker.pipeline import run_check
+    import signal
+    import threading
+
+    from tracker.pipeline import locked_check
 
     config = _config(args)
+    cancel = threading.Event()  # SIGTERM: stop at the next step, rolling back the current one
+    signal.signal(signal.SIGTERM, lambda *_: cancel.set())
     with _store(config) as store:
-        result = run_check(config, store, notify_baseline=args.notify_baseline)
+        result = locked_check(
+            config,
+            store,
+            wait_s=args.wait,
+            notify_baseline=args.notify_baseline,
+            trigger=args.trigger,
+            cancel=cancel,
+        )
     return _report_check(args, result)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from tracker.pipeline import run_check
+    from tracker.pipeline import locked_check
 
     config = _config(args)
     with _store(config) as store:
-        result = run_check(config, store, backfill=True, trigger="backfill", progress=_progress())
+        result = locked_check(
+            config, store, wait_s=30.0, backfill=True, trigger="backfill", progress=_progress()
+        )
     return _report_check(args, result)
 
 

@@ -49,6 +49,7 @@ class Daemon:
         self.me = worker_id()
         self.started = utcnow()
         self.state = "idle"
+        self.asked = 0  # checks asked for (run_on_start, SIGUSR1)
         self.scheduler = BackgroundScheduler(
             timezone=config.schedule.timezone,
             executors={"default": ThreadPoolExecutor(max_workers=3)},
@@ -108,11 +109,12 @@ class Daemon:
         self.check_soon("SIGUSR1")
 
     def check_soon(self, why: str) -> None:
+        """Queue a check now; one asked for while another runs starts when that one ends."""
         log.info("a check was asked for (%s)", why)
+        self.asked += 1
         self.scheduler.add_job(
             self.check,
-            id="check-now",
-            replace_existing=True,
+            id=f"check-now-{self.asked}",
             next_run_time=datetime.now(self.scheduler.timezone),
         )
 

@@ -1,0 +1,63 @@
+"""The check lock on real SQLite and real PostgreSQL, across processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from tracker.lock import check_lock
+from tracker.store import Store, utcnow
+from tracker.store.models import LockRow
+
+HOLD = """
+import sys, time
+from tracker.lock import check_lock
+from tracker.store import Store
+with Store(sys.argv[1]) as store, check_lock(store) as held:
+    print("held" if held.acquired else "busy", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def holder(url: str, seconds: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, url, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_second_caller_is_told_or_waits(db_url: str) -> None:
+    with Store(db_url) as store:
+        other = holder(db_url, 3)
+        try:
+            with check_lock(store, wait_s=0) as held:
+                assert not held.acquired and held.holder
+            started = time.monotonic()
+            with check_lock(store, wait_s=30, poll_s=0.2) as held:
+                assert held.acquired
+                assert time.monotonic() - started < 10
+        finally:
+            other.wait(10)
+
+
+def test_a_dead_holder_does_not_block(db_url: str) -> None:
+    with Store(db_url) as store:
+        other = holder(db_url, 60)
+        other.kill()
+        other.wait()
+        with check_lock(store, wait_s=5, poll_s=0.2) as held:
+            assert held.acquired
+
+
+def test_an_expired_lease_is_taken_over(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with Store(f"sqlite:///{tmp_path}/t.db") as store:
+        with store.session() as s:
+            s.add(
+                LockRow(
+                    name="check", holder="elsewhere:1", acquired_at=utcnow(), expires_at=utcnow()
+                )
+            )
+        with check_lock(store) as held:
+            assert held.acquired
