@@ -38,8 +38,16 @@ def pg_database() -> Iterator[str]:
     import psycopg
 
     name = f"nml_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is needed at 127.0.0.1:5432 (trust auth): {exc}; "
+            "start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) "
+            "main start",
+            pytrace=False,
+        )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
