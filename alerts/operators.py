@@ -102,7 +102,7 @@ def after_delivery(store: Store, config: Config, now: datetime | None = None) ->
     stuck = [
         i
         for i in box.items(store, ("pending", "failed", "unknown"))
-        if i.message.kind != "operator"
+        if i.message.kind not in ("operator", "test")
         and (i.status != "pending" or (i.attempts and i.created_at < now - timedelta(days=1)))
     ]
     if not stuck:

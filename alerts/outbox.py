@@ -95,12 +95,12 @@ def deliver(store: Store, config: Config, now: datetime | None = None) -> Delive
             box.mark_failed(store, item.id, str(exc), None)
             stats.failed += 1
             stats.errors.append(str(exc))
-            log.error("alert %d to %s failed for good: %s", item.id, item.message.recipient, exc)
+            log.info("alert %d to %s failed for good: %s", item.id, item.message.recipient, exc)
         except (Transient, DeliveryError) as exc:
             delay = min(FIRST_RETRY * 2 ** (item.attempts - 1), MAX_RETRY)
             box.mark_failed(store, item.id, str(exc), now + delay)
             stats.errors.append(str(exc))
-            log.warning(
+            log.info(  # the caller reports the outcome (one line, or the daemon's log)
                 "alert %d to %s not sent (attempt %d, next in %s): %s",
                 item.id,
                 item.message.recipient,

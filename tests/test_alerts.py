@@ -266,3 +266,89 @@ def test_failing_checks_alert_operators(store: Store) -> None:
     )
     (item,) = box.items(store, kind="operator")
     assert "the last 3 checks failed" in item.message.subject
+
+
+# -- the CLI ------------------------------------------------------------------------------
+
+
+def cli_config(tmp_path: Path, **alerts: Any) -> None:
+    import yaml
+
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump({"alerts": alerts}), encoding="utf-8")
+
+
+def test_digest_preview_html_and_send(tmp_path: Path) -> None:
+    from .clirun import run
+    from .conftest import sample_pdf
+
+    with SmtpServer(Handler()) as server:
+        cli_config(
+            tmp_path,
+            email={"host": "127.0.0.1", "port": server.port, "recipients": ["desk@example.org"]},
+        )
+        for year in (2020, 2021):
+            assert run("-q", "ingest", sample_pdf(year), cwd=tmp_path).code == 0
+        preview = run("digest", cwd=tmp_path)
+        assert preview.code == 0
+        assert preview.out.startswith("Subject: USTR 2021 Notorious Markets List: 11 new")
+        assert server.handler.messages == []  # a preview sends nothing
+        html = run("digest", "--year", "2021", "--html", tmp_path / "d.html", cwd=tmp_path)
+        assert html.code == 0 and html.out == ""
+        assert (tmp_path / "d.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        sent = run("digest", "--send", cwd=tmp_path)
+        assert sent.code == 0, sent.err
+        assert "digest for 2021: 1 sent, 0 pending, 0 failed" in sent.err
+        again = run("digest", "--send", cwd=tmp_path)  # a resend is a new message on purpose
+        assert again.code == 0
+        assert len(server.handler.messages) == 2
+
+
+def test_test_alert_reports_each_channel(tmp_path: Path) -> None:
+    from .clirun import run
+
+    with SmtpServer(Handler()) as server:
+        cli_config(
+            tmp_path,
+            email={"host": "127.0.0.1", "port": server.port, "recipients": ["desk@example.org"]},
+            operators=["ops@example.org"],
+        )
+        ok = run("test-alert", cwd=tmp_path)
+        assert ok.code == 0, ok.err
+        assert ok.out.strip() == "test alert: 2 sent, 0 failed, 0 pending"
+        assert {m["To"] for m in server.handler.messages} == {"desk@example.org", "ops@example.org"}
+    down = run("test-alert", cwd=tmp_path)  # the server is gone now
+    assert down.code == 1
+    assert "Connection refused" in down.err and len(down.err.strip().splitlines()) == 1
+    nothing = tmp_path / "empty"
+    nothing.mkdir()
+    none = run("test-alert", cwd=nothing)
+    assert none.code == 1 and "no channel is configured" in none.err
+
+
+def test_apprise_channel_posts_to_a_json_url(store: Store) -> None:
+    received: list[dict[str, Any]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        cfg = Config.model_validate(
+            {
+                "database_url": store.url,
+                "alerts": {"apprise": [f"json://127.0.0.1:{server.server_port}/notify"]},
+            }
+        )
+        queue(store, cfg)
+        assert deliver(store, cfg).sent == 1
+    finally:
+        server.shutdown()
+    (payload,) = received
+    assert payload["title"].startswith("USTR 2021 Notorious Markets List")

@@ -96,3 +96,39 @@ def test_every_command_has_help_text() -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, command in sub.choices.items():  # type: ignore[union-attr]
         assert command.description, f"{name} has no help text"
+
+
+def test_count_mismatch_exits_1_unless_allowed(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from .pdfgen import build, sample_spec
+
+    spec = sample_spec(5, "modern", n_online=4, n_physical=3, hard=False)
+    pdf, truth = build(replace(spec, stated=(5, 3), counts="digits"))  # one online too many
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    res = run("extract", path, "--json")
+    assert res.code == 1
+    doc = res.json()  # the JSON still comes out
+    assert doc["stated_counts"] == {"online": 5, "physical": 3}
+    assert "extracted 4 online markets but the report states 5" in doc["warnings"]
+    assert res.err.strip() == (
+        f"{path}: extracted 4 online and 3 physical markets but the report states 5 and 3 "
+        "(check the warnings; --allow-mismatch accepts it)"
+    )
+    allowed = run("extract", path, "--json", "--allow-mismatch")
+    assert allowed.code == 0 and allowed.json() == doc
+    assert len(truth["entries"]) == 7
+
+
+def test_json_log_lines(tmp_path: Path) -> None:
+    import json
+
+    res = run("--log-format", "json", "--verbose", "extract", sample_pdf(2011), "--json")
+    assert res.code == 0
+    lines = [json.loads(line) for line in res.err.strip().splitlines()]
+    assert any(
+        rec["logger"] == "tracker.extract" and "extracted 17 online" in rec["message"]
+        for rec in lines
+    )
+    assert all({"time", "level", "logger", "message"} <= set(rec) for rec in lines)

@@ -605,6 +605,7 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
     from alerts.channels import digest_recipients
     from alerts.operators import recipients as operator_recipients
     from alerts.outbox import deliver, queue_message
+    from tracker.store import outbox as box
     from tracker.store import utcnow
 
     config = _config(args)
@@ -625,6 +626,8 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
                 "This is a test message from nml-tracker: the channel works.\n",
             )
         stats = deliver(store, config)
+        for item in box.items(store, ("pending",), kind="test"):  # a test is not retried later
+            box.mark_failed(store, item.id, item.last_error or "not sent", None)
     print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
     if stats.errors:
         raise TrackerError(stats.errors[0])

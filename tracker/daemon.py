@@ -202,6 +202,8 @@ class Daemon:
             stats = deliver(self.store, self.config)
             if stats.sent or stats.errors:
                 log.info("alerts: %d sent, %d pending", stats.sent, stats.pending)
+            for error in stats.errors:
+                log.warning("alert not delivered: %s", error)
             operators.after_delivery(self.store, self.config)
         except Exception:
             log.exception("alert delivery crashed")

@@ -152,6 +152,8 @@ def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # pdfminer raises many private types for damaged files
+        if _memory_error(exc):
+            raise MemoryError from exc
         if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
             raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
         raise
@@ -160,6 +162,16 @@ def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None
     body = _body_style(read)
     _mark_roles(read, body)
     return Document(pages=read, metadata=metadata, body=body, page_count=count)
+
+
+def _memory_error(exc: BaseException) -> bool:
+    """pdfplumber wraps whatever pdfminer raises, a MemoryError too."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError) or any(isinstance(a, MemoryError) for a in seen.args):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _head(path: Path) -> bytes:
