@@ -71,3 +71,24 @@ def test_domains_from_entry_text() -> None:
 
 def test_bytes_and_path_agree() -> None:
     assert extract(sample_pdf(2016).read_bytes()) == report(2016)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "the 2021 Notorious Markets List highlights 42 online markets and 35 physical markets",
+            (42, 35),
+        ),
+        ("The List identifies 39 online markets, and 33 physical markets", (39, 33)),
+        ("it includes thirty-seven online and thirty-two physical markets", (37, 32)),
+        ("the List names 35 physical markets as well as 42 online markets", (42, 35)),
+        ("42 online marketplaces and 35 physical markets", (42, 35)),
+        ("Online markets on the List include search and linking services", None),
+    ],
+)
+def test_stated_counts_sentence(sentence: str, expected: tuple[int, int] | None) -> None:
+    from tracker.extract import stated_counts_in
+
+    got = stated_counts_in(sentence)
+    assert ((got.online, got.physical) if got else None) == expected

@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 _NUM = r"(?:[A-Z0-9]{1,3}[.)]\s+)?"  # optional section numbering: "B.", "2)", "IV."
 _SECTION = {
-    "online": re.compile(rf"^{_NUM}online\s+market(?:s|places?)$", re.I),
-    "physical": re.compile(rf"^{_NUM}physical\s+market(?:s|places?)$", re.I),
+    "online": re.compile(rf"^{_NUM}(?:notorious\s+)?online\s+market(?:s|places?)$", re.I),
+    "physical": re.compile(rf"^{_NUM}(?:notorious\s+)?physical\s+market(?:s|places?)$", re.I),
 }
 _RESULTS = re.compile(rf"^{_NUM}results\b", re.I)
 _END = re.compile(
@@ -40,12 +40,13 @@ _END = re.compile(
 )
 _STATED = [
     re.compile(
-        rf"\b(?P<online>{hd.NUMBER_WORD})\s+online\s+(?:markets?\s+|marketplaces?\s+)?"
-        rf"(?:and|as\s+well\s+as)\s+(?P<physical>{hd.NUMBER_WORD})\s+physical\s+market",
+        rf"\b(?P<online>{hd.NUMBER_WORD})\s+online\s+(?:markets?|marketplaces?)?\s*"
+        rf",?\s*(?:and|as\s+well\s+as)\s+(?P<physical>{hd.NUMBER_WORD})\s+physical\s+market",
         re.I,
     ),
     re.compile(
-        rf"\b(?P<physical>{hd.NUMBER_WORD})\s+physical\s+(?:markets?\s+)?(?:and|as\s+well\s+as)"
+        rf"\b(?P<physical>{hd.NUMBER_WORD})\s+physical\s+(?:markets?)?\s*,?\s*"
+        rf"(?:and|as\s+well\s+as)"
         rf"\s+(?P<online>{hd.NUMBER_WORD})\s+online\s+market",
         re.I,
     ),
@@ -508,7 +509,12 @@ def _year_from_date(doc: Document, notes: list[str]) -> int:
 
 
 def _stated_counts(lines: list[Line]) -> Counts | None:
-    text = _join_lines([ln.text for ln in lines], dehyphenate=True)
+    return stated_counts_in(_join_lines([ln.text for ln in lines], dehyphenate=True))
+
+
+def stated_counts_in(text: str) -> Counts | None:
+    """The counts a sentence states: "42 online markets and 35 physical markets", in digits or
+    words, in either order."""
     for pattern in _STATED:
         if m := pattern.search(text):
             online, physical = (
