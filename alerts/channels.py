@@ -19,14 +19,19 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
-from tracker.config import AlertsConfig, EmailConfig
+from tracker.config import AlertsConfig, Config, EmailConfig
 from tracker.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 
 
 class Transient(DeliveryError):
-    """Worth trying again later."""
+    """Worth trying again later. `server_down`: the server itself is unreachable, so the other
+    messages for it wait too."""
+
+    def __init__(self, message: str, server_down: bool = False) -> None:
+        super().__init__(message)
+        self.server_down = server_down
 
 
 class Permanent(DeliveryError):
@@ -65,24 +70,30 @@ class SmtpChannel:
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
         msg = self._build(message)
         try:
-            with self._connect() as smtp:
-                smtp.ehlo_or_helo_if_needed()
-                self._login(smtp)
-                code, reply = smtp.mail(self.cfg.sender)
-                _check(code, reply, "MAIL FROM")
-                code, reply = smtp.rcpt(message.recipient)
-                _check(code, reply, f"RCPT TO {message.recipient}")
-                on_commit()  # past this point the server may keep the message
-                code, reply = smtp.data(msg.as_bytes(policy=email.policy.SMTP))
-                _check(code, reply, "DATA")
+            smtp = self._connect()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Transient(f"{self._where()}: cannot connect: {exc}", server_down=True) from exc
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            self._login(smtp)
+            code, reply = smtp.mail(self.cfg.sender)
+            _check(code, reply, "MAIL FROM")
+            code, reply = smtp.rcpt(message.recipient)
+            _check(code, reply, f"RCPT TO {message.recipient}")
+            on_commit()  # past this point the server may keep the message
+            code, reply = smtp.data(msg.as_bytes(policy=email.policy.SMTP))
+            _check(code, reply, "DATA")
         except (Permanent, Transient):
             raise
         except smtplib.SMTPResponseException as exc:
             raise _classify(exc.smtp_code, exc.smtp_error, "SMTP") from exc
         except smtplib.SMTPServerDisconnected as exc:
+            # no reply to the message: the server did not accept it (RFC 5321 4.1.1.4)
             raise Transient(f"{self._where()}: the server closed the connection ({exc})") from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise Transient(f"{self._where()}: {exc.__class__.__name__}: {exc}") from exc
+        finally:
+            _quit(smtp)  # once the server said 250, a failing QUIT changes nothing
 
     def _where(self) -> str:
         return f"SMTP {self.cfg.host}:{self.cfg.port}"
@@ -124,6 +135,13 @@ class SmtpChannel:
         if message.html:
             msg.add_alternative(message.html, subtype="html")
         return msg
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
 
 
 def _domain(sender: str) -> str:
@@ -198,11 +216,12 @@ class AppriseChannel:
             raise Transient(f"apprise {message.recipient}: the service did not accept it")
 
 
-def channel(name: str, cfg: AlertsConfig) -> Channel:
+def channel(name: str, config: Config) -> Channel:
+    cfg = config.alerts
     if name == "email":
         return SmtpChannel(cfg.email)
     if name == "webhook":
-        return WebhookChannel([w.url for w in cfg.webhooks], cfg.email.timeout_s)
+        return WebhookChannel([w.url for w in cfg.webhooks], config.http.timeout_s)
     if name == "apprise":
         return AppriseChannel(list(cfg.apprise))
     raise Permanent(f"unknown channel {name!r}")

@@ -10,6 +10,7 @@ backoff; a refusal for good marks the row failed. A row a dead process left in t
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -67,19 +68,36 @@ def queue_message(
     )
 
 
-def deliver(store: Store, config: Config, now: datetime | None = None) -> DeliveryStats:
-    """Send every due message; returns what was sent and what is still waiting."""
+def deliver(
+    store: Store,
+    config: Config,
+    now: datetime | None = None,
+    cancel: threading.Event | None = None,
+) -> DeliveryStats:
+    """Send every due message, each claimed just before it is sent; returns what was sent and
+    what is still waiting. A channel whose server cannot be reached is not tried again in this
+    round; `cancel` stops the round between two messages."""
     now = now or utcnow()
     stats = DeliveryStats()
     stats.unknown = len(box.recover(store, now))
     channels: dict[str, Channel | DeliveryError] = {}
-    for item in box.claim_due(store, now=now):
-        ch = channels.get(item.message.channel)
-        if ch is None:
+    down: set[str] = set()
+    for row_id in box.due(store, now):
+        if cancel is not None and cancel.is_set():
+            break
+        item = box.claim(store, row_id, now)
+        if item is None:  # another process took it
+            continue
+        name = item.message.channel
+        if name in down:
+            box.mark_failed(store, item.id, item.last_error or "not tried", now, attempted=False)
+            continue
+        if name not in channels:
             try:
-                ch = channels[item.message.channel] = channel(item.message.channel, config.alerts)
+                channels[name] = channel(name, config)
             except DeliveryError as exc:
-                ch = channels[item.message.channel] = exc
+                channels[name] = exc
+        ch = channels[name]
         outgoing = Outgoing(
             item.message.subject,
             item.message.body_text,
@@ -96,10 +114,13 @@ def deliver(store: Store, config: Config, now: datetime | None = None) -> Delive
             stats.failed += 1
             stats.errors.append(str(exc))
             log.info("alert %d to %s failed for good: %s", item.id, item.message.recipient, exc)
-        except (Transient, DeliveryError) as exc:
-            delay = min(FIRST_RETRY * 2 ** (item.attempts - 1), MAX_RETRY)
+        except DeliveryError as exc:
+            delay = FIRST_RETRY * 2 ** min(item.attempts - 1, 10)
+            delay = min(delay, MAX_RETRY)
             box.mark_failed(store, item.id, str(exc), now + delay)
             stats.errors.append(str(exc))
+            if isinstance(exc, Transient) and exc.server_down:
+                down.add(name)
             log.info(  # the caller reports the outcome (one line, or the daemon's log)
                 "alert %d to %s not sent (attempt %d, next in %s): %s",
                 item.id,

@@ -122,6 +122,7 @@ class Typesetting:
     emphasis: Emphasis = "bold"
     runin: RunIn | None = None  # early era run-in names; None: bold (colour for "colour")
     runin_colon_inside: bool = True  # `Name:` all emphasised, or `Name` + plain `:`
+    runin_domain_plain: bool = False  # `Name` emphasised, then a plain `(domain)` and separator
     running_header: bool = True
     page_numbers: bool = True
     footnotes: Footnotes = "raised"
@@ -1716,10 +1717,19 @@ class _Builder:
             sep_inside, sep_outside = ":", " "
         else:
             sep_inside, sep_outside = "", ": "
+        plain = ""
+        if self.ts.runin_domain_plain and (m := re.match(r"^(.*\S)\s*(\([^()]+\))$", name)):
+            name, plain = m.group(1), " " + m.group(2)
+            sep_inside, sep_outside = "", sep_inside + sep_outside
         name_markup = _esc(self._caps(name) if self.runin == "caps" else name)
         if notes:
             name_markup += self._marker(num, self.size)
-        markup = self._runin_markup(name_markup + sep_inside) + sep_outside + _esc(paras[0])
+        markup = (
+            self._runin_markup(name_markup + sep_inside)
+            + _esc(plain)
+            + sep_outside
+            + _esc(paras[0])
+        )
         style_p = self.body_orphan if e.market.at_page_bottom else self.body
         p = _Para(markup, style_p).setup(self.ctx, key=e.key, notes=notes, notes_at_start=True)
         p.after_key = f"{e.key}:after"

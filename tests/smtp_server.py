@@ -30,6 +30,10 @@ class Handler:
     refuse_data: str | None = None  # e.g. "451 4.3.0 try again later"
     on_rcpt: Callable[[], None] | None = None
     on_data: Callable[[], None] | None = None
+    quit_reply: str | None = None  # e.g. "421 closing": a server that misbehaves at QUIT
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return self.quit_reply or "221 Bye"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any

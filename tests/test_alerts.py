@@ -352,3 +352,56 @@ def test_apprise_channel_posts_to_a_json_url(store: Store) -> None:
         server.shutdown()
     (payload,) = received
     assert payload["title"].startswith("USTR 2021 Notorious Markets List")
+
+
+def test_accepted_message_is_sent_even_if_quit_fails(store: Store) -> None:
+    with SmtpServer(Handler(quit_reply="421 4.3.2 shutting down")) as server:
+        cfg = config(store.url, port=server.port)
+        queue(store, cfg)
+        assert deliver(store, cfg).sent == 1
+        assert deliver(store, cfg, now=utcnow() + timedelta(hours=1)).sent == 0
+        assert len(server.handler.messages) == 1
+
+
+def test_many_failures_do_not_overflow_the_backoff(store: Store) -> None:
+    from sqlalchemy import update
+
+    from tracker.store.models import OutboxRow
+
+    cfg = config(store.url, port=free_port())
+    queue(store, cfg)
+    with store.session() as s:
+        s.execute(update(OutboxRow).values(attempts=500))
+    stats = deliver(store, cfg)
+    (item,) = box.items(store, ("pending",))
+    assert stats.pending == 1 and item.attempts == 501
+    assert item.next_attempt_at - utcnow() <= timedelta(hours=6, minutes=1)
+
+
+def test_a_down_server_is_tried_once_per_round(store: Store) -> None:
+    cfg = Config.model_validate(
+        {
+            "database_url": store.url,
+            "alerts": {
+                "email": {
+                    "host": "127.0.0.1",
+                    "port": free_port(),
+                    "recipients": ["a@example.org", "b@example.org", "c@example.org"],
+                }
+            },
+        }
+    )
+    assert queue(store, cfg) == 3
+    stats = deliver(store, cfg)
+    assert len(stats.errors) == 1 and stats.pending == 3
+    assert sorted(i.attempts for i in box.items(store, ("pending",))) == [0, 0, 1]
+
+
+def test_a_live_claim_is_never_taken_back(store: Store) -> None:
+    cfg = config(store.url, port=free_port())
+    queue(store, cfg)
+    (row_id,) = box.due(store)
+    assert box.claim(store, row_id) is not None
+    assert box.claim(store, row_id) is None  # one process wins
+    box.recover(store, utcnow() + timedelta(days=1))  # this process is alive: still its claim
+    assert [i.status for i in box.items(store)] == ["sending"]

@@ -266,3 +266,36 @@ def test_unreachable_source_is_one_line(tmp_path: Path) -> None:
         "https://ustr.invalid/notorious-markets-list: cannot resolve ustr.invalid: "
         "no network or DNS failure"
     )
+
+
+def test_notify_baseline_sends_only_the_latest(world: World) -> None:
+    world.publish(2019, 2020, 2021)
+    result = world.check(notify_baseline=True)
+    assert result.status == "baseline"
+    assert [m["Subject"] for m in world.mails] == [
+        "USTR 2021 Notorious Markets List: 11 new, 7 removed, 66 still listed"
+    ]
+
+
+def test_a_removed_report_url_is_a_warning_once(world: World) -> None:
+    world.publish(2019, 2020)
+    assert world.check().status == "baseline"
+    gone = world.info["report_paths"][2019]
+    world.site.remove(gone)
+    first = world.check()
+    assert first.status == "no_change", first.error
+    assert any("no longer checked" in w for w in first.warnings)
+    world.site.reset_log()
+    second = world.check()
+    assert second.status == "no_change" and second.warnings == []
+    assert world.site.count(gone) == 0  # not asked again
+
+
+def test_a_moved_press_release_is_a_warning(world: World) -> None:
+    world.publish(2019, 2020, 2021)
+    release = world.info["press_releases"][2021].removeprefix(world.info["base_url"])
+    world.site.remove(release)
+    result = world.check()
+    assert result.status == "baseline", result.error
+    assert any("answered 404" in w for w in result.warnings)
+    assert world.store.years() == [2019, 2020]  # 2021 was linked only from that release

@@ -170,6 +170,15 @@ CASES = [
         ),
     ),
     case(
+        "runin-plain-domain-after-bold-name",
+        report(
+            "early",
+            early("The Pirate Bay", "IsoHunt", "Demonoid") + EARLY_PHYSICAL[:2],
+            runin_sep="–",
+            ts={"runin_domain_plain": True},
+        ),
+    ),
+    case(
         "runin-colour",
         report("early", EARLY_ONLINE[:3] + EARLY_PHYSICAL[:2], ts={"emphasis": "colour"}),
     ),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.headings import online_heading
 from tracker.identity import KnownMarket, Resolver, entry_places, name_keys, new_market_id
 from tracker.model import Entry
 
 
-def online(name: str, *domains: str) -> Entry:
-    return Entry(name, "online", 1, domains=domains, heading=name)
+def online(heading: str, *text_domains: str) -> Entry:
+    """An online entry as the extractor makes it: name and domains from the heading, plus any
+    domains its text mentions."""
+    parsed = online_heading(heading)
+    return Entry(parsed.name, "online", 1, domains=parsed.domains + text_domains, heading=heading)
 
 
 def physical(heading: str, name: str, country: str, city: str | None = None) -> Entry:
@@ -31,14 +35,15 @@ SAME, DIFFERENT, POSSIBLE = "same", "different", "possible"
 CASES = [
     ("leading article glued", online("THE PIRATE BAY"), online("THEPIRATEBAY"), SAME),
     ("spacing", online("POPCORNTIME"), online("POPCORN TIME"), SAME),
-    ("domain in parentheses", online("VKONTAKTE", "vk.com"), online("VK"), SAME),
-    ("name is a domain", online("Vk.com", "vk.com"), online("VK"), SAME),
-    ("trailing TLD", online("Rapidgator.net", "rapidgator.net"), online("RAPIDGATOR"), SAME),
-    ("domain-named", online("1337x.to", "1337x.to"), online("1337X"), SAME),
+    ("domain in parentheses", online("VKONTAKTE (VK.COM)"), online("VK"), SAME),
+    ("name is a domain", online("Vk.com"), online("VK"), SAME),
+    ("trailing TLD", online("Rapidgator.net"), online("RAPIDGATOR"), SAME),
+    ("domain-named", online("1337x.to"), online("1337X"), SAME),
+    ("several domains", online("Libgen.io / Bookfi.net"), online("LIBGEN"), SAME),
     (
-        "several domains",
-        online("Libgen.io / Bookfi.net", "libgen.io", "bookfi.net"),
-        online("LIBGEN"),
+        "domain in a heading",
+        online("The Pirate Bay (thepiratebay.se)"),
+        online("THEPIRATEBAY"),
         SAME,
     ),
     (
@@ -48,13 +53,28 @@ CASES = [
         SAME,
     ),
     ("generic words", online("PRIVATE LAYER-HOSTED SITES"), online("PRIVATE LAYER"), SAME),
-    ("built-in alias", online("KICKASS.TO", "kickass.to"), online("KAT.PH", "kat.ph"), SAME),
-    ("digits differ", online("Torrentz.eu", "torrentz.eu"), online("TORRENTZ2"), POSSIBLE),
+    ("built-in alias", online("KICKASS.TO"), online("Kat.ph"), SAME),
+    ("digits differ", online("Torrentz.eu"), online("TORRENTZ2"), POSSIBLE),
     ("digits differ, short", online("DYTT8"), online("DYTT9"), POSSIBLE),
     (
         "subdomain is not the brand",
-        online("Baidu", "baidu.com"),
-        online("BAIDU WANGPAN", "pan.baidu.com"),
+        online("Baidu (baidu.com)"),
+        online("BAIDU WANGPAN (pan.baidu.com)"),
+        DIFFERENT,
+    ),
+    (
+        "a domain in the text is not identity",
+        online("VKONTAKTE (VK.COM)"),
+        online("SPIDER", "vk.com"),
+        DIFFERENT,
+    ),
+    (
+        "d/b/a shares nothing",
+        online(
+            "HOSTING CONCEPTS B.V. (D/B/A OPEN PROVIDER) AND REGIONAL "
+            "NETWORK INFORMATION CENTER JSC"
+        ),
+        online("NJALLA (D/B/A 1337 SERVICES LLC)"),
         DIFFERENT,
     ),
     (

@@ -61,3 +61,20 @@ def test_an_expired_lease_is_taken_over(tmp_path) -> None:  # type: ignore[no-un
             )
         with check_lock(store) as held:
             assert held.acquired
+
+
+def test_a_lost_lease_tells_the_holder(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    import tracker.lock
+
+    monkeypatch.setattr(tracker.lock, "LEASE", timedelta(seconds=0.6))
+    lost = threading.Event()
+    with Store(f"sqlite:///{tmp_path}/t.db") as store, check_lock(store, on_lost=lost.set) as held:
+        assert held.acquired
+        with store.session() as s:  # another process took the lapsed lease
+            s.execute(update(LockRow).values(holder="elsewhere:1"))
+        assert lost.wait(5)

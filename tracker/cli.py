@@ -627,7 +627,7 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
             )
         stats = deliver(store, config)
         for item in box.items(store, ("pending",), kind="test"):  # a test is not retried later
-            box.mark_failed(store, item.id, item.last_error or "not sent", None)
+            box.give_up(store, item.id, item.last_error or "not sent")
     print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
     if stats.errors:
         raise TrackerError(stats.errors[0])
@@ -685,11 +685,9 @@ def cmd_daemon(args: argparse.Namespace) -> int:
     path = args.config or os.environ.get("TRACKER_CONFIG")
     if path is None and Path("config.yaml").is_file():
         path = "config.yaml"
-    from tracker.migrations import upgrade_in_child
     from tracker.store import Store
 
-    with Store(config.database_url, migrate=False) as store:
-        upgrade_in_child(store.engine)
+    with Store(config.database_url, migrate=False) as store:  # the daemon migrates (in a child)
         return run_daemon(
             config, store, str(Path(path).resolve()) if path else None, args.log_format
         )

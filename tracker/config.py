@@ -38,6 +38,12 @@ class HttpConfig(_Model):
     retries: int = Field(3, ge=0, le=10)
     max_download_mb: float = Field(60, gt=0)
     allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov")
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(h.strip().lower() for h in value)
+
     min_delay_s: float = Field(2.0, ge=0)  # between two requests to the same host
     max_listing_pages: int = Field(3, ge=1)  # pages of a paginated press listing to read
     backoff_s: float = Field(2.0, ge=0)  # first retry delay, doubled each time
@@ -58,6 +64,12 @@ class ScheduleConfig(_Model):
             raise ValueError(
                 f"expected five cron fields (minute hour day month weekday), got {value!r}"
             )
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a valid cron expression {value!r}: {exc}") from None
         return value
 
     @field_validator("timezone")

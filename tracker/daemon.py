@@ -49,7 +49,8 @@ class Daemon:
         self.me = worker_id()
         self.started = utcnow()
         self.state = "idle"
-        self.asked = 0  # checks asked for (run_on_start, SIGUSR1)
+        self.again = False  # a check was asked for while one ran
+        self.delivering = threading.Lock()  # held while alerts are being sent
         self.scheduler = BackgroundScheduler(
             timezone=config.schedule.timezone,
             executors={"default": ThreadPoolExecutor(max_workers=3)},
@@ -66,10 +67,13 @@ class Daemon:
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
+        from tracker.migrations import upgrade_in_child
+
         sched = self.config.schedule
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_stop)
         signal.signal(signal.SIGUSR1, self._on_check_now)
+        upgrade_in_child(self.store.engine)  # after the handlers: a signal now is not fatal
         self.scheduler.add_job(
             self.check,
             CronTrigger.from_crontab(sched.cron, timezone=sched.timezone),
@@ -109,12 +113,16 @@ class Daemon:
         self.check_soon("SIGUSR1")
 
     def check_soon(self, why: str) -> None:
-        """Queue a check now; one asked for while another runs starts when that one ends."""
+        """Run a check now; asked while one runs, one more runs when it ends (however many
+        times it was asked)."""
         log.info("a check was asked for (%s)", why)
-        self.asked += 1
+        if self.busy.locked():
+            self.again = True
+            return
         self.scheduler.add_job(
             self.check,
-            id=f"check-now-{self.asked}",
+            id="check-now",
+            replace_existing=True,
             next_run_time=datetime.now(self.scheduler.timezone),
         )
 
@@ -123,8 +131,11 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         if server is not None:
             server.shutdown()
-        if self.busy.acquire(timeout=STOP_GRACE_S):
-            self.busy.release()
+        deadline = time.monotonic() + STOP_GRACE_S
+        if all(
+            lock.acquire(timeout=max(0.0, deadline - time.monotonic()))
+            for lock in (self.busy, self.delivering)
+        ):
             self._forget_heartbeat()
             log.info("daemon stopped")
             return 0
@@ -141,18 +152,20 @@ class Daemon:
     def check(self) -> None:
         """The scheduled job: a check in a child process (`nml-tracker check`), so that what a
         check loads and allocates leaves with it and the daemon stays small. Never raises."""
-        if self.stop.is_set():
-            return
-        with self.busy:
-            self.state = "checking"
+        while not self.stop.is_set():
+            with self.busy:
+                self.again = False
+                self.state = "checking"
+                self.heartbeat()
+                try:
+                    self._run_child_check()
+                except Exception:  # a bug must not kill the daemon
+                    log.exception("check crashed")
+                finally:
+                    self.state = "idle"
             self.heartbeat()
-            try:
-                self._run_child_check()
-            except Exception:  # a bug must not kill the daemon
-                log.exception("check crashed")
-            finally:
-                self.state = "idle"
-        self.heartbeat()
+            if not self.again:
+                return
 
     def _run_child_check(self) -> None:
         cmd = [sys.executable, "-m", "tracker", "--log-format", self.log_format]
@@ -196,10 +209,10 @@ class Daemon:
         from alerts import operators
         from alerts.outbox import deliver
 
-        if self.stop.is_set():
+        if self.stop.is_set() or not self.delivering.acquire(blocking=False):
             return
         try:
-            stats = deliver(self.store, self.config)
+            stats = deliver(self.store, self.config, cancel=self.stop)
             if stats.sent or stats.errors:
                 log.info("alerts: %d sent, %d pending", stats.sent, stats.pending)
             for error in stats.errors:
@@ -207,6 +220,8 @@ class Daemon:
             operators.after_delivery(self.store, self.config)
         except Exception:
             log.exception("alert delivery crashed")
+        finally:
+            self.delivering.release()
 
     def heartbeat(self) -> None:
         try:

@@ -61,7 +61,9 @@ _YEAR_IN_TEXT = [
     ),
 ]
 _MONTHS = "january february march april may june july august september october november december"
-_DATE = re.compile(rf"^(?P<m>{'|'.join(_MONTHS.split())})\s+(?P<y>(?:19|20)\d\d)$", re.I)
+_DATE = re.compile(
+    rf"^(?P<m>{'|'.join(_MONTHS.split())})\s+(?:\d{{1,2}},?\s+)?(?P<y>(?:19|20)\d\d)$", re.I
+)
 _RUNIN_SEP = re.compile(r"^\s*(?::|[–—]|-\s)")
 
 
@@ -162,6 +164,9 @@ def _runin(line: Line, body: Style) -> tuple[str, str] | None:
         return name, rest.strip()
     if _RUNIN_SEP.match(rest):
         return name, _RUNIN_SEP.sub("", rest, count=1).strip()
+    # a plain "(domain)" between the name and the separator: `Baidu (baidu.com) – text`
+    if m := re.match(r"^\s*(\([^()]{2,80}\))\s*(?::|[–—]|-\s)\s*", rest):
+        return f"{name} {m.group(1)}", rest[m.end() :].strip()
     return None
 
 

@@ -10,14 +10,18 @@ is "blocked by the source", never "no new report".
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import logging
 import os
+import socket
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -30,7 +34,10 @@ log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MAX_RETRY_AFTER = 120.0  # longer waits fail the check; the next one will try again
-_CHUNK = 64 * 1024
+_CHUNK = 16 * 1024
+MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML page larger than this is not a page we want
+PAGE_DEADLINE_FACTOR = 2  # a page must arrive within 2 x http.timeout_s in all
+PDF_DEADLINE_FACTOR = 10  # a PDF within 10 x http.timeout_s (5 minutes by default)
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,19 @@ class Fetcher:
     # -- public ----------------------------------------------------------------------------
 
     def page(self, url: str, validators: Validators | None = None) -> PageResult:
-        resp = self._get(url, validators, stream=False, want="page")
+        resp = self._get(url, validators, stream=True, want="page")
         try:
             if resp.status_code == 304:
                 return PageResult(resp.url, True, validators=validators or Validators())
-            return PageResult(resp.url, False, resp.text, _validators(resp))
+            with self._watchdog(url, resp, PAGE_DEADLINE_FACTOR * self.http.timeout_s) as dog:
+                body = bytearray()
+                for chunk in _chunks(url, resp, dog):
+                    body += chunk
+                    if len(body) > MAX_PAGE_BYTES:
+                        raise SourceError(f"{url}: a page larger than {MAX_PAGE_BYTES >> 20} MB")
+            encoding = resp.encoding or resp.apparent_encoding or "utf-8"
+            text = bytes(body).decode(encoding, errors="replace")
+            return PageResult(resp.url, False, text, _validators(resp))
         finally:
             resp.close()
 
@@ -109,10 +124,31 @@ class Fetcher:
             if resp.status_code == 304:
                 return PdfResult(resp.url, True, validators=validators or Validators())
             _check_pdf_headers(url, resp, self.http.max_download_mb)
-            path, digest, size = self._download(url, resp)
+            with self._watchdog(url, resp, PDF_DEADLINE_FACTOR * self.http.timeout_s) as dog:
+                path, digest, size = self._download(url, resp, dog)
             return PdfResult(resp.url, False, path, digest, size, _validators(resp))
         finally:
             resp.close()
+
+    @contextmanager
+    def _watchdog(self, url: str, resp: Any, seconds: float) -> Iterator[_Watchdog]:
+        """Close the response when the whole transfer outlives `seconds` or the check is
+        cancelled: a server that sends a byte now and then never trips the read timeout."""
+        dog = _Watchdog(seconds)
+        deadline = time.monotonic() + seconds
+
+        def watch() -> None:
+            while not dog.done.wait(0.25):
+                if self.cancel.is_set() or time.monotonic() >= deadline:
+                    dog.fired = "stopped" if self.cancel.is_set() else "deadline"
+                    _abort(resp)
+                    return
+
+        threading.Thread(target=watch, name="watchdog", daemon=True).start()
+        try:
+            yield dog
+        finally:
+            dog.done.set()
 
     # -- requests --------------------------------------------------------------------------
 
@@ -223,7 +259,7 @@ class Fetcher:
 
     # -- downloads -------------------------------------------------------------------------
 
-    def _download(self, url: str, resp: Any) -> tuple[Path, str, int]:
+    def _download(self, url: str, resp: Any, dog: _Watchdog) -> tuple[Path, str, int]:
         limit = int(self.http.max_download_mb * 1024 * 1024)
         expected = _int(resp.headers.get("Content-Length"))
         digest, size = hashlib.sha256(), 0
@@ -235,7 +271,7 @@ class Fetcher:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as f:
-                for chunk in _chunks(url, resp):
+                for chunk in _chunks(url, resp, dog):
                     if self.cancel.is_set():
                         raise Stopped(f"{url}: the check was stopped during the download")
                     if size == 0 and not chunk.lstrip()[:5].startswith(b"%PDF"):
@@ -265,15 +301,44 @@ class Fetcher:
             tmp.unlink(missing_ok=True)
 
 
-def _chunks(url: str, resp: Any) -> Any:
+def _abort(resp: Any) -> None:
+    """Close a response from another thread so that a read blocked on it fails at once
+    (closing alone does not wake a blocked recv on Linux; shutting the socket down does)."""
+    sock = getattr(getattr(resp.raw, "_connection", None), "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    resp.close()
+
+
+@dataclass
+class _Watchdog:
+    seconds: float
+    done: threading.Event = field(default_factory=threading.Event)
+    fired: str | None = None  # deadline | stopped
+
+
+def _chunks(url: str, resp: Any, dog: _Watchdog) -> Iterator[bytes]:
     import requests
 
     try:
         yield from resp.iter_content(_CHUNK)
-    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-        raise SourceError(f"{url}: download cut off ({_reason(exc)})") from exc
-    except requests.Timeout as exc:
-        raise SourceError(f"{url}: download stalled") from exc
+    except Exception as exc:
+        if dog.fired == "stopped":
+            raise Stopped(f"{url}: the check was stopped during the download") from exc
+        if dog.fired == "deadline":
+            raise SourceError(f"{url}: took longer than {dog.seconds:g} s") from exc
+        if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+            raise SourceError(f"{url}: download cut off ({_reason(exc)})") from exc
+        if isinstance(exc, requests.Timeout):
+            raise SourceError(f"{url}: download stalled") from exc
+        raise
+    if dog.fired:  # closed between two chunks: what came is not the whole body
+        raise (Stopped if dog.fired == "stopped" else SourceError)(
+            f"{url}: took longer than {dog.seconds:g} s"
+            if dog.fired == "deadline"
+            else f"{url}: the check was stopped during the download"
+        )
 
 
 def _check_pdf_headers(url: str, resp: Any, max_mb: float) -> None:

@@ -95,19 +95,23 @@ def name_keys(name: str) -> set[str]:
     parts = [name]
     if m := re.match(r"^(.*\S)\s*\(([^()]+)\)\s*$", name):
         parts += [m.group(1), m.group(2)]
-    if "/" in name:
-        parts += [p for p in re.split(r"\s*/\s*", name) if p.strip()]
+    slashed = [p.strip() for p in re.split(r"\s*/\s*", name) if p.strip()]
+    if " / " in name or (len(slashed) > 1 and all(hd.is_domain(p) for p in slashed)):
+        parts += slashed  # `Libgen.io / Bookfi.net`, not `D/B/A`
     keys: set[str] = set()
-    for part in parts:
+    for n, part in enumerate(parts):
+        variants = []
         words = _words(_without_tld(part))
-        keys.add(words.replace(" ", ""))
+        variants.append(words.replace(" ", ""))
         first, _, rest = words.partition(" ")
         if first in _ARTICLES and rest:
-            keys.add(rest.replace(" ", ""))
+            variants.append(rest.replace(" ", ""))
         squashed = words.replace(" ", "")
         if squashed.startswith("the") and len(squashed) > 6:  # THEPIRATEBAY
-            keys.add(squashed[3:])
-    return {k for k in keys if k}
+            variants.append(squashed[3:])
+        # the whole name may be short (`VK`); a part of it must say more than a letter or two
+        keys.update(v for v in variants if v and (n == 0 or len(v) >= 3))
+    return keys
 
 
 def generic_keys(name: str, kind: Kind = "physical") -> set[str]:
@@ -170,6 +174,14 @@ class Decision:
     market_id: str | None
     reason: str  # alias | domain | name | generic-name | fuzzy | new
     possible: tuple[PossibleMatch, ...] = ()
+
+
+def heading_domains(entry: Entry) -> tuple[str, ...]:
+    """The domains the heading prints: identity rests on these, not on the addresses the
+    entry's text mentions (text may name another market's domain)."""
+    if not entry.heading:
+        return entry.domains
+    return hd.online_heading(entry.heading).domains if entry.kind == "online" else ()
 
 
 def entry_places(entry: Entry) -> frozenset[str]:
@@ -270,7 +282,7 @@ def _by_domain(
     entry: Entry, pool: list[KnownMarket], keys: Mapping[str, set[str]]
 ) -> list[KnownMarket]:
     """A shared domain, or a name that is another's two-label domain (`VK`, `vk.com`)."""
-    mine = {d.lower().removeprefix("www.") for d in entry.domains}
+    mine = {d.lower().removeprefix("www.") for d in heading_domains(entry)}
     my_labels = {k for k in map(domain_name_key, mine) if k}
     my_names = name_keys(entry.name)
     found = []

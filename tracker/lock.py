@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CHECK_LOCK = 0x4E4D4C01  # PostgreSQL advisory lock key of the check
 LEASE = timedelta(seconds=60)
+PING_S = 20.0  # how often the PostgreSQL lock's connection is checked
 
 
 @dataclass
@@ -38,18 +39,28 @@ class Held:
 
 
 @contextmanager
-def check_lock(store: Store, wait_s: float = 0.0, poll_s: float = 0.5) -> Iterator[Held]:
-    """Hold the check lock for the `with` block; wait up to `wait_s` for it."""
+def check_lock(
+    store: Store,
+    wait_s: float = 0.0,
+    poll_s: float = 0.5,
+    on_lost: Callable[[], None] | None = None,
+) -> Iterator[Held]:
+    """Hold the check lock for the `with` block; wait up to `wait_s` for it. `on_lost` is
+    called if the lock is lost while held (a lapsed lease, a dropped connection): the holder
+    must then stop."""
+    lost = on_lost or (lambda: None)
     if store.engine.dialect.name == "postgresql":
-        with _advisory(store, wait_s, poll_s) as held:
+        with _advisory(store, wait_s, poll_s, lost) as held:
             yield held
     else:
-        with _leased(store, wait_s, poll_s) as held:
+        with _leased(store, wait_s, poll_s, lost) as held:
             yield held
 
 
 @contextmanager
-def _advisory(store: Store, wait_s: float, poll_s: float) -> Iterator[Held]:
+def _advisory(
+    store: Store, wait_s: float, poll_s: float, lost: Callable[[], None]
+) -> Iterator[Held]:
     deadline = time.monotonic() + wait_s
     with store.engine.connect() as conn:
         while True:
@@ -69,15 +80,34 @@ def _advisory(store: Store, wait_s: float, poll_s: float) -> Iterator[Held]:
             conn.commit()
             yield Held(False, f"PostgreSQL backend {holder}" if holder else "another process")
             return
+        stop = threading.Event()
+
+        def ping() -> None:  # the lock lives as long as this connection: watch it
+            while not stop.wait(PING_S):
+                try:
+                    conn.execute(text("SELECT 1"))
+                    conn.commit()
+                except Exception:
+                    log.error("lost the connection that holds the check lock")
+                    lost()
+                    return
+
+        watcher = threading.Thread(target=ping, name="lock-ping", daemon=True)
+        watcher.start()
         try:
             yield Held(True)
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": CHECK_LOCK})
-            conn.commit()
+            stop.set()
+            watcher.join()
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": CHECK_LOCK})
+                conn.commit()
+            except Exception:  # the connection is gone, and the lock with it
+                log.warning("could not release the check lock", exc_info=True)
 
 
 @contextmanager
-def _leased(store: Store, wait_s: float, poll_s: float) -> Iterator[Held]:
+def _leased(store: Store, wait_s: float, poll_s: float, lost: Callable[[], None]) -> Iterator[Held]:
     me = worker_id()
     deadline = time.monotonic() + wait_s
     while True:
@@ -89,7 +119,7 @@ def _leased(store: Store, wait_s: float, poll_s: float) -> Iterator[Held]:
         yield Held(False, holder)
         return
     stop = threading.Event()
-    beat = threading.Thread(target=_renew, args=(store, me, stop), daemon=True)
+    beat = threading.Thread(target=_renew, args=(store, me, stop, lost), daemon=True)
     beat.start()
     try:
         yield Held(True)
@@ -124,14 +154,19 @@ def _try_take(store: Store, me: str) -> str | None:
         return "another process"
 
 
-def _renew(store: Store, me: str, stop: threading.Event) -> None:
+def _renew(store: Store, me: str, stop: threading.Event, lost: Callable[[], None]) -> None:
     while not stop.wait(LEASE.total_seconds() / 3):
         try:
             with store.session() as s:
-                s.execute(
+                renewed = s.execute(
                     update(LockRow)
                     .where(LockRow.name == "check", LockRow.holder == me)
                     .values(expires_at=utcnow() + LEASE)
-                )
+                ).rowcount  # type: ignore[attr-defined]
         except Exception:  # a missed beat is survivable; the next one retries
-            log.exception("could not renew the check lock")
+            log.warning("could not renew the check lock", exc_info=True)
+            continue
+        if not renewed:
+            log.error("lost the check lock (the lease ran out and another process took it)")
+            lost()
+            return

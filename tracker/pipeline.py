@@ -195,9 +195,10 @@ def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any
     `wait_s`, nothing is done: status no_change, `already_running` set."""
     from tracker.lock import check_lock
 
-    with check_lock(store, wait_s) as held:
+    cancel = kw.pop("cancel", None) or threading.Event()
+    with check_lock(store, wait_s, on_lost=cancel.set) as held:
         if held.acquired:
-            return run_check(config, store, **kw)
+            return run_check(config, store, cancel=cancel, **kw)
     log.info("a check is already running (%s); not starting another", held.holder)
     return CheckResult(
         already_running=True,
@@ -226,32 +227,39 @@ def run_check(
     run_id = store.start_run(trigger)
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(config.http, config.reports_dir, cancel)
-    pages: list[CacheEntry] = []
+    stopped = False
     try:
-        targets = _discover(config, store, fetcher, result, pages, full=baseline or backfill)
-        for n, target in enumerate(targets, 1):
+        found = _discover(config, store, fetcher, result, full=baseline or backfill)
+        failed: set[str] = set()
+        for n, target in enumerate(found.targets, 1):
             if fetcher.cancel.is_set():
                 raise Stopped("the check was stopped before it finished")
             if progress:
-                progress(n, len(targets), target.url)
+                progress(n, len(found.targets), target.url)
             try:
                 _process(config, store, fetcher, target, result, mode)
             except Stopped:
                 raise
             except TrackerError as exc:
+                failed.add(target.url)
                 result.blocked = result.blocked or isinstance(exc, BlockedError)
                 if result.error:
                     log.warning("also failed: %s", exc)
                 result.error = result.error or str(exc)
-        if result.error is None:  # a failed check must rediscover next time
-            with store.session() as s:
-                for entry in pages:
-                    remember(s, entry)
+        # remember the pages whose links all went through; the others are read again next time
+        with store.session() as s:
+            for entry in found.pages_to_remember(failed):
+                remember(s, entry)
+        if mode == "notify-baseline" and result.reports:
+            _queue_digest(config, store, max(r.review_year for r in result.reports))
+    except Stopped as exc:
+        stopped = True
+        result.error = str(exc)
     except TrackerError as exc:
         result.error = str(exc)
         result.blocked = isinstance(exc, BlockedError)
-    except Exception as exc:  # a bug: recorded like any failure, with its traceback logged
-        log.exception("check crashed")
+    except Exception as exc:  # a bug: recorded like any failure; the traceback with --verbose
+        log.debug("check crashed", exc_info=True)
         result.error = f"internal error: {type(exc).__name__}: {exc}"
     finally:
         result.requests, result.pdf_bytes = fetcher.requests, fetcher.pdf_bytes
@@ -259,16 +267,17 @@ def run_check(
             fetcher.close()
     result.status = _status(result, baseline)
     store.finish_run(run_id, result.status, result.error, result.to_json())
-    operators.after_check(
-        store,
-        config,
-        blocked=result.blocked,
-        error=result.error,
-        needs_review=result.needs_review,
-        warnings=result.warnings,
-    )
-    stats = deliver(store, config)
-    result.alerts_sent, result.alerts_pending = stats.sent, stats.pending
+    if not stopped:  # a stopping process leaves the alerts to the next one
+        operators.after_check(
+            store,
+            config,
+            blocked=result.blocked,
+            error=result.error,
+            needs_review=result.needs_review,
+            warnings=result.warnings,
+        )
+        stats = deliver(store, config, cancel=fetcher.cancel)
+        result.alerts_sent, result.alerts_pending = stats.sent, stats.pending
     log.info(
         "check %s: %d report(s) stored, %d request(s), %d PDF bytes%s",
         result.status,
@@ -278,6 +287,14 @@ def run_check(
         f", error: {result.error}" if result.error else "",
     )
     return result
+
+
+def _queue_digest(config: Config, store: Store, year: int) -> None:
+    with store.session() as s:
+        report = store.current_report(year, s)
+        assert report is not None
+        digest = digest_input(store, year, s)
+        queue_digest(s, config, report.id, render(digest, config.alerts.templates_dir))
 
 
 def _status(result: CheckResult, baseline: bool) -> str:
@@ -292,38 +309,53 @@ def _status(result: CheckResult, baseline: bool) -> str:
     return "revised"
 
 
+@dataclass
+class _Found:
+    """What discovery found: report URLs to fetch, and the pages read on the way."""
+
+    targets: list[_Target] = field(default_factory=list)
+    pages: dict[str, CacheEntry] = field(default_factory=dict)
+    parent: dict[str, str | None] = field(default_factory=dict)  # page -> the page linking it
+    linked_from: dict[str, str] = field(default_factory=dict)  # report URL -> its page
+    incomplete: set[str] = field(default_factory=set)  # pages with links left for later
+
+    def pages_to_remember(self, failed: set[str]) -> list[CacheEntry]:
+        """Pages whose links all went through: a page (and the pages leading to it) that led
+        to a failed report, or whose press releases were cut short, is read again next time."""
+        redo = set(self.incomplete) | {self.linked_from[u] for u in failed if u in self.linked_from}
+        for page in list(redo):
+            up = self.parent.get(page)
+            while up is not None and up not in redo:
+                redo.add(up)
+                up = self.parent.get(up)
+        return [entry for url, entry in self.pages.items() if url not in redo]
+
+
 def _discover(
-    config: Config,
-    store: Store,
-    fetcher: Fetcher,
-    result: CheckResult,
-    pages: list[CacheEntry],
-    *,
-    full: bool,
-) -> list[_Target]:
+    config: Config, store: Store, fetcher: Fetcher, result: CheckResult, *, full: bool
+) -> _Found:
     """Report URLs to fetch: new links found on the seed pages (and the press releases and
     listing pages they lead to), and every known report URL, asked conditionally."""
+    out = _Found()
     links: dict[str, ReportLink] = {}
-    seen: set[str] = set()
-    queue = [(url, True) for url in config.sources]
+    queue: list[tuple[str, str | None]] = [(url, None) for url in config.sources]
     followed = 0
     while queue:
-        url, is_seed = queue.pop(0)
-        if url in seen:
+        url, parent = queue.pop(0)
+        if url in out.parent:
             continue
-        seen.add(url)
+        out.parent[url] = parent
         before = cached(store, url)
         validators = (
             None if (full or before is None) else Validators(before.etag, before.last_modified)
         )
         try:
             page = fetcher.page(url, validators)
-        except BlockedError:
-            raise
         except SourceError as exc:
-            if not is_seed or not re.search(r"answered 4(?:04|10)\b", str(exc)):
+            if isinstance(exc, BlockedError) or not _gone(exc):
                 raise
-            result.warnings.append(f"seed page {exc}")  # a moved page must not stop the check
+            # a moved seed page or press release must not stop every check from now on
+            result.warnings.append(f"{'seed page' if parent is None else 'page'} {exc}")
             continue
         if page.not_modified:
             continue
@@ -333,60 +365,69 @@ def _discover(
                 f"{url}: answered a bot-check page: the source is blocking this client"
             )
         if (
-            is_seed
+            parent is None
             and before
             and before.reports_found
             and not found.reports
-            and not found.press_releases
+            and not (found.press_releases)
         ):
             result.warnings.append(
                 f"seed page {url} listed {before.reports_found} report(s) before and none now: "
                 "has the site's layout changed?"
             )
-        pages.append(
-            CacheEntry(
-                url,
-                "page",
-                page.validators.etag,
-                page.validators.last_modified,
-                None,
-                None,
-                len(found.reports),
-            )
+        out.pages[url] = CacheEntry(
+            url,
+            "page",
+            page.validators.etag,
+            page.validators.last_modified,
+            None,
+            None,
+            len(found.reports),
         )
         for link in found.reports:
             if link.url not in links or links[link.url].review_year is None:
                 links[link.url] = link
+                out.linked_from.setdefault(link.url, url)
         fresh = [
-            u for u in found.press_releases if u not in seen and (full or cached(store, u) is None)
+            u
+            for u in found.press_releases
+            if u not in out.parent and (full or cached(store, u) is None)
         ]
-        for release in fresh[: max(0, MAX_PRESS_RELEASES - followed)]:
-            queue.append((release, False))
+        room = max(0, MAX_PRESS_RELEASES - followed)
+        if len(fresh) > room:
+            out.incomplete.add(url)  # the rest next time
+        for release in fresh[:room]:
+            queue.append((release, url))
             followed += 1
         if fresh or full:
             queue += [
-                (p, False)
+                (p, url)
                 for p in found.next_pages
                 if _page_number(p) < config.http.max_listing_pages
             ]
     known = {c.url: c for c in cached_reports(store)}
-    targets = [
+    out.targets = [
         _Target(url, link.review_year, None, link.source if is_press_release(link.source) else None)
         for url, link in links.items()
         if url not in known
     ]
-    targets.sort(key=lambda t: (t.year is None, t.year or 0))
-    targets += [
+    out.targets.sort(key=lambda t: (t.year is None, t.year or 0))
+    fresh_count = len(out.targets)
+    out.targets += [
         _Target(c.url, c.review_year, None if full else Validators(c.etag, c.last_modified))
         for c in known.values()
     ]
     log.info(
         "discovery: %d page(s) read, %d new report link(s), %d known report URL(s)",
-        len(pages),
-        len(targets) - len(known),
+        len(out.pages),
+        fresh_count,
         len(known),
     )
-    return targets
+    return out
+
+
+def _gone(exc: SourceError) -> bool:
+    return bool(re.search(r"answered 4(?:04|10)\b", str(exc)))
 
 
 def _page_number(url: str) -> int:
@@ -407,7 +448,16 @@ def _process(
     """Fetch one report URL; when it holds new bytes, extract, store, diff and queue the digest
     (in the transaction that stores the report). `mode`: check | baseline | notify-baseline |
     backfill."""
-    pdf = fetcher.pdf(target.url, target.validators)
+    try:
+        pdf = fetcher.pdf(target.url, target.validators)
+    except SourceError as exc:
+        if target.validators is None or not _gone(exc):
+            raise
+        # a stored report's URL that no longer serves it: say so once, and stop asking
+        result.warnings.append(f"{exc}: the stored report's URL is gone; no longer checked")
+        with store.session() as s:
+            remember(s, CacheEntry(target.url, "gone", None, None, None, target.year, None))
+        return
     if pdf.not_modified:
         return
     assert pdf.path is not None
@@ -449,7 +499,7 @@ def _process(
         unchanged = status == "revised" and _same_markets(
             previous, store.listings(report.review_year, s)
         )
-        if newest and not unchanged and mode in ("check", "notify-baseline"):
+        if newest and not unchanged and mode == "check":  # a baseline notifies once, at its end
             digest = digest_input(store, report.review_year, s)
             queue_digest(s, config, saved.report.id, render(digest, config.alerts.templates_dir))
     if saved.report.status == "needs_review":

@@ -162,6 +162,7 @@ class Store:
                     report,
                     sha256=sha256,
                     source_url=source_url,
+                    source_page=source_page,
                     pdf_path=pdf_path,
                     published=published,
                     aliases=aliases,
@@ -504,7 +505,7 @@ def _known_markets(s: Session) -> list[identity.KnownMarket]:
             },
         )
         m["names"].add(listing.name)
-        m["domains"].update(listing.domains or [])
+        m["domains"].update(identity.heading_domains(_entry(listing)))
         m["places"].update(identity.entry_places(_entry(listing)))
     for market_id, name in s.execute(select(AliasRow.market_id, AliasRow.name)):
         if market_id in acc:

@@ -7,6 +7,7 @@ step in short transactions of their own, never held open while a server is talke
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from tracker.store import Store, as_utc, utcnow
 from tracker.store.models import OutboxRow
 from tracker.worker import dead_here, worker_id
+
+log = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=10)  # a claim by another host is taken back after this
 
@@ -85,17 +88,22 @@ def enqueue(s: Session, messages: Sequence[Message], now: datetime | None = None
 
 
 def recover(store: Store, now: datetime | None = None) -> list[OutboxItem]:
-    """Take back claims of dead workers. A row that reached the DATA phase may have been
-    accepted by the server: it becomes `unknown` (never resent blindly); one that did not goes
-    back to `pending`. Returns the rows made `unknown`."""
+    """Take back the claims of workers that died: on this host, a dead process; on another
+    host, a claim older than STALE_CLAIM (one send never lasts that long). A row that reached
+    the DATA phase may have been accepted by the server: it becomes `unknown` (never resent
+    blindly); one that did not goes back to `pending`. Returns the rows made `unknown`."""
     now = now or utcnow()
+    here = worker_id().partition(":")[0]
     unknown: list[OutboxItem] = []
     with store.session() as s:
         rows = s.scalars(select(OutboxRow).where(OutboxRow.status == "sending")).all()
         for row in rows:
-            dead = dead_here(row.claimed_by or "")
-            stale = row.claimed_at is None or as_utc(row.claimed_at) < now - STALE_CLAIM
-            if not (dead or stale):
+            claimer = row.claimed_by or ""
+            if claimer.partition(":")[0] == here:
+                taken_back = dead_here(claimer)
+            else:
+                taken_back = row.claimed_at is None or as_utc(row.claimed_at) < now - STALE_CLAIM
+            if not taken_back:
                 continue
             if row.phase == "data":
                 row.status = "unknown"
@@ -109,57 +117,82 @@ def recover(store: Store, now: datetime | None = None) -> list[OutboxItem]:
     return unknown
 
 
-def claim_due(store: Store, limit: int = 50, now: datetime | None = None) -> list[OutboxItem]:
-    """Claim pending rows that are due, each by a conditional UPDATE."""
-    now = now or utcnow()
+def due(store: Store, now: datetime | None = None, limit: int = 50) -> list[int]:
+    """Pending rows whose time has come, oldest first."""
     with store.session() as s:
-        ids = list(
+        return list(
             s.scalars(
                 select(OutboxRow.id)
-                .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                .where(
+                    OutboxRow.status == "pending", OutboxRow.next_attempt_at <= (now or utcnow())
+                )
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )
         )
-    claimed = []
-    me = worker_id()
-    for row_id in ids:
-        with store.session() as s:
-            result = s.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id == row_id, OutboxRow.status == "pending")
-                .values(
-                    status="sending",
-                    phase="claimed",
-                    claimed_at=now,
-                    claimed_by=me,
-                    attempts=OutboxRow.attempts + 1,
-                )
+
+
+def claim(store: Store, row_id: int, now: datetime | None = None) -> OutboxItem | None:
+    """Claim one row just before sending it (a conditional UPDATE: one process wins)."""
+    with store.session() as s:
+        result = s.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id, OutboxRow.status == "pending")
+            .values(
+                status="sending",
+                phase="claimed",
+                claimed_at=now or utcnow(),
+                claimed_by=worker_id(),
+                attempts=OutboxRow.attempts + 1,
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(_item(s.get_one(OutboxRow, row_id)))
-    return claimed
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return _item(s.get_one(OutboxRow, row_id))
+
+
+def _mine(s: Session, row_id: int) -> OutboxRow | None:
+    """The row, if this process still holds its claim."""
+    row = s.get(OutboxRow, row_id)
+    if row is None or row.status != "sending" or row.claimed_by != worker_id():
+        log.warning("outbox row %d is no longer claimed by this process", row_id)
+        return None
+    return row
 
 
 def mark_phase(store: Store, row_id: int, phase: str) -> None:
     with store.session() as s:
-        s.get_one(OutboxRow, row_id).phase = phase
+        if row := _mine(s, row_id):
+            row.phase = phase
 
 
 def mark_sent(store: Store, row_id: int) -> None:
     with store.session() as s:
-        row = s.get_one(OutboxRow, row_id)
-        row.status, row.phase, row.sent_at, row.last_error = "sent", None, utcnow(), None
+        if row := _mine(s, row_id):
+            row.status, row.phase, row.sent_at, row.last_error = "sent", None, utcnow(), None
 
 
-def mark_failed(store: Store, row_id: int, error: str, retry_at: datetime | None) -> None:
-    """Back to pending until `retry_at`, or, with None, failed for good."""
+def mark_failed(
+    store: Store, row_id: int, error: str, retry_at: datetime | None, attempted: bool = True
+) -> None:
+    """Back to pending until `retry_at`, or, with None, failed for good. `attempted=False`
+    hands back a claim that was not tried (its channel was down): the attempt is not counted."""
+    with store.session() as s:
+        if row := _mine(s, row_id):
+            row.status = "pending" if retry_at else "failed"
+            row.phase, row.last_error = None, error
+            if not attempted:
+                row.attempts -= 1
+            if retry_at:
+                row.next_attempt_at = retry_at
+
+
+def give_up(store: Store, row_id: int, error: str) -> None:
+    """Mark a pending row failed for good (a test alert is not retried)."""
     with store.session() as s:
         row = s.get_one(OutboxRow, row_id)
-        row.status = "pending" if retry_at else "failed"
-        row.phase, row.last_error = None, error
-        if retry_at:
-            row.next_attempt_at = retry_at
+        if row.status == "pending":
+            row.status, row.last_error = "failed", error
 
 
 def items(
