@@ -244,7 +244,7 @@ def run_check(
                 failed.add(target.url)
                 result.blocked = result.blocked or isinstance(exc, BlockedError)
                 if result.error:
-                    log.warning("also failed: %s", exc)
+                    log.info("also failed: %s", exc)  # the first error is the one line
                 result.error = result.error or str(exc)
         # remember the pages whose links all went through; the others are read again next time
         with store.session() as s:
