@@ -88,6 +88,9 @@ def main() -> None:
             f"(budget {seeds} seed pages + {known} known reports = {seeds + known}), "
             f"{site.count(status=304)} answered 304, {pdf_bytes} PDF bytes sent"
         )
+        for r in site.requests:
+            if r.status != 304:
+                print(f"  answered {r.status}: {r.path}{'?' + r.query if r.query else ''}")
         print(
             f"  CPU: check {quiet['cpu_s']:.3f} s, whole process {process_cpu:.2f} s "
             f"(imports and start-up included), wall {quiet['wall_s']:.2f} s"

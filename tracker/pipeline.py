@@ -339,11 +339,10 @@ def _discover(
     out = _Found()
     links: dict[str, ReportLink] = {}
     queue: list[tuple[str, str | None]] = [(url, None) for url in config.sources]
+    queued = set(config.sources)
     followed = 0
     while queue:
         url, parent = queue.pop(0)
-        if url in out.parent:
-            continue
         out.parent[url] = parent
         before = cached(store, url)
         validators = (
@@ -391,20 +390,21 @@ def _discover(
         fresh = [
             u
             for u in found.press_releases
-            if u not in out.parent and (full or cached(store, u) is None)
+            if u not in queued and (full or cached(store, u) is None)
         ]
         room = max(0, MAX_PRESS_RELEASES - followed)
         if len(fresh) > room:
             out.incomplete.add(url)  # the rest next time
-        for release in fresh[:room]:
-            queue.append((release, url))
-            followed += 1
+        follow = fresh[:room]
         if fresh or full:
-            queue += [
-                (p, url)
-                for p in found.next_pages
-                if _page_number(p) < config.http.max_listing_pages
+            follow += [
+                p for p in found.next_pages if _page_number(p) < config.http.max_listing_pages
             ]
+        for page_url in follow:
+            if page_url not in queued:
+                queued.add(page_url)
+                queue.append((page_url, url))
+        followed += min(len(fresh), room)
     known = {c.url: c for c in cached_reports(store)}
     out.targets = [
         _Target(url, link.review_year, None, link.source if is_press_release(link.source) else None)
