@@ -18,13 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ustr_fixture_site import build_ustr  # noqa: E402
-from tests.ustr_site import Site  # noqa: E402
+from benchmarks.sample_site import YEARS, sample_site  # noqa: E402
 
 TIMED_CHECK = """
 import json, sys, time
@@ -58,22 +55,8 @@ def child(config: Path) -> tuple[dict[str, object], float]:
 
 
 def main() -> None:
-    reports = {
-        y: (ROOT / "tests" / "fixtures" / f"{y}-docx.pdf").read_bytes()
-        for y in (2011, 2016, 2019, 2020, 2021)
-    }
-    with tempfile.TemporaryDirectory() as tmp, Site() as site:
-        info = build_ustr(site, reports)
+    with tempfile.TemporaryDirectory() as tmp, sample_site(Path(tmp)) as (site, info):
         config = Path(tmp) / "config.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "sources": info["seeds"],
-                    "http": {"allowed_hosts": ["127.0.0.1"], "min_delay_s": 0},
-                }
-            ),
-            encoding="utf-8",
-        )
         baseline, _ = child(config)
         print(
             f"baseline: {baseline['status']}, {site.count()} requests, "
@@ -81,7 +64,7 @@ def main() -> None:
         )
         site.reset_log()
         quiet, process_cpu = child(config)
-        seeds, known = len(info["seeds"]), len(reports)
+        seeds, known = len(info["seeds"]), len(YEARS)
         pdf_bytes = sum(r.bytes_sent for r in site.requests if r.path.lower().endswith(".pdf"))
         print(
             f"no change: {quiet['status']}, {site.count()} requests "

@@ -14,13 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.ustr_fixture_site import build_ustr  # noqa: E402
-from tests.ustr_site import Site  # noqa: E402
+from benchmarks.sample_site import YEARS, sample_site  # noqa: E402
 from tracker.store import Store  # noqa: E402
 
 
@@ -30,22 +27,8 @@ def rss_mb(pid: int) -> float:
 
 
 def main() -> None:
-    reports = {
-        y: (ROOT / "tests" / "fixtures" / f"{y}-docx.pdf").read_bytes()
-        for y in (2011, 2016, 2019, 2020, 2021)
-    }
-    with tempfile.TemporaryDirectory() as tmp, Site() as site:
-        info = build_ustr(site, reports)
-        (Path(tmp) / "config.yaml").write_text(
-            yaml.safe_dump(
-                {
-                    "sources": info["seeds"],
-                    "http": {"allowed_hosts": ["127.0.0.1"], "min_delay_s": 0},
-                    "schedule": {"run_on_start": True},
-                }
-            ),
-            encoding="utf-8",
-        )
+    settings = {"schedule": {"run_on_start": True}}
+    with tempfile.TemporaryDirectory() as tmp, sample_site(Path(tmp), **settings) as _:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tracker", "daemon"], cwd=tmp, stderr=subprocess.DEVNULL
         )
@@ -54,7 +37,7 @@ def main() -> None:
             while not (store.last_runs(1) and store.last_runs(1)[0]["outcome"] == "baseline"):
                 time.sleep(0.2)
             print(
-                f"baseline check of {len(reports)} reports done after "
+                f"baseline check of {len(YEARS)} reports done after "
                 f"{time.monotonic() - started:.1f} s"
             )
             samples = []

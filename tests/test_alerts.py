@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -209,13 +211,14 @@ def test_connection_dropped_mid_data_is_retried(store: Store) -> None:
 # -- webhook and operators -----------------------------------------------------------------
 
 
-def test_webhook_posts_slack_compatible_json(store: Store) -> None:
+@contextmanager
+def json_receiver() -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """An HTTP server on 127.0.0.1 that keeps the JSON bodies POSTed to it: (port, bodies)."""
     received: list[dict[str, Any]] = []
 
     class Hook(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(json.loads(body))
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(200)
             self.end_headers()
 
@@ -225,14 +228,19 @@ def test_webhook_posts_slack_compatible_json(store: Store) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        url = f"http://127.0.0.1:{server.server_port}/hook/SECRET-TOKEN"
+        yield server.server_port, received
+    finally:
+        server.shutdown()
+
+
+def test_webhook_posts_slack_compatible_json(store: Store) -> None:
+    with json_receiver() as (port, received):
+        url = f"http://127.0.0.1:{port}/hook/SECRET-TOKEN"
         cfg = Config.model_validate(
             {"database_url": store.url, "alerts": {"webhooks": [{"url": url}]}}
         )
         queue(store, cfg)
         assert deliver(store, cfg).sent == 1
-    finally:
-        server.shutdown()
     (payload,) = received
     assert payload["text"].startswith("*USTR 2021 Notorious Markets List")
     assert all("SECRET-TOKEN" not in i.message.recipient for i in box.items(store, ("sent",)))
@@ -326,30 +334,12 @@ def test_test_alert_reports_each_channel(tmp_path: Path) -> None:
 
 
 def test_apprise_channel_posts_to_a_json_url(store: Store) -> None:
-    received: list[dict[str, Any]] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with json_receiver() as (port, received):
         cfg = Config.model_validate(
-            {
-                "database_url": store.url,
-                "alerts": {"apprise": [f"json://127.0.0.1:{server.server_port}/notify"]},
-            }
+            {"database_url": store.url, "alerts": {"apprise": [f"json://127.0.0.1:{port}/notify"]}}
         )
         queue(store, cfg)
         assert deliver(store, cfg).sent == 1
-    finally:
-        server.shutdown()
     (payload,) = received
     assert payload["title"].startswith("USTR 2021 Notorious Markets List")
 
