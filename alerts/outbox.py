@@ -35,7 +35,6 @@ class DeliveryStats:
     sent: int = 0
     pending: int = 0
     failed: int = 0
-    unknown: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -79,7 +78,7 @@ def deliver(
     round; `cancel` stops the round between two messages."""
     now = now or utcnow()
     stats = DeliveryStats()
-    stats.unknown = len(box.recover(store, now))
+    box.recover(store, now)
     channels: dict[str, Channel | DeliveryError] = {}
     down: set[str] = set()
     for row_id in box.due(store, now):

@@ -273,6 +273,7 @@ def _store(config: Config) -> Store:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from tracker.model import count_mismatches
     from tracker.pipeline import ingest_file
 
     config = _config(args)
@@ -313,7 +314,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if stored.status == "needs_review" and result.status != "unchanged":
         print(
             f"WARNING: the {stored.review_year} review is stored as NEEDS REVIEW: "
-            + "; ".join(w for w in stored.warnings if "states" in w),
+            + count_mismatches(stored.warnings),
             file=sys.stderr,
         )
     return 0

@@ -163,9 +163,5 @@ def _is_listing_page(current: str, target: str) -> bool:
     )
 
 
-def is_listing(url: str) -> bool:
-    return bool(_LISTING.match(urlsplit(url).path))
-
-
 def is_press_release(url: str) -> bool:
     return bool(_PRESS_RELEASE.match(urlsplit(url).path))

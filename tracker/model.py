@@ -175,3 +175,8 @@ class IngestResult:
     report: StoredReport
     new_markets: tuple[str, ...] = ()
     possible_matches: tuple[PossibleMatchRecord, ...] = ()
+
+
+def count_mismatches(warnings: tuple[str, ...]) -> str:
+    """The extraction warnings that say the counts differ from the stated ones, as one line."""
+    return "; ".join(w for w in warnings if "but the report states" in w)

@@ -28,7 +28,7 @@ from tracker.errors import (
     TrackerError,
 )
 from tracker.fetch import Fetcher, Validators
-from tracker.model import IngestResult, Listing, Report
+from tracker.model import IngestResult, Listing, Report, count_mismatches
 from tracker.store import Store
 from tracker.store.cache import CacheEntry, cached, cached_reports, remember
 
@@ -500,11 +500,11 @@ def _process(
             previous, store.listings(report.review_year, s)
         )
         if newest and not unchanged and mode == "check":  # a baseline notifies once, at its end
-            digest = digest_input(store, report.review_year, s)
+            digest = digest_input(store, report.review_year, s, diff)
             queue_digest(s, config, saved.report.id, render(digest, config.alerts.templates_dir))
     if saved.report.status == "needs_review":
-        message = f"the {report.review_year} review is stored as NEEDS REVIEW: " + "; ".join(
-            w for w in report.warnings if "states" in w
+        message = f"the {report.review_year} review is stored as NEEDS REVIEW: " + (
+            count_mismatches(report.warnings)
         )
         log.warning("%s", message)
         result.warnings.append(message)
@@ -527,8 +527,11 @@ def _process(
     )
 
 
-def digest_input(store: Store, year: int, session: Session | None = None) -> DigestInput:
-    """What the digest of a stored year says: its diff against the stored year before it."""
+def digest_input(
+    store: Store, year: int, session: Session | None = None, diff: Changes | None = None
+) -> DigestInput:
+    """What the digest of a stored year says: its diff against the stored year before it
+    (`diff`, when the caller has just computed it)."""
     with store.using(session) as s:
         report = store.current_report(year, s)
         if report is None:
@@ -539,7 +542,7 @@ def digest_input(store: Store, year: int, session: Session | None = None) -> Dig
             title=report.title,
             review_year=year,
             report_url=report.source_url,
-            changes=changes(store, old.review_year if old else None, year, s),
+            changes=diff or changes(store, old.review_year if old else None, year, s),
             counts=report.counts,
             stated_counts=report.stated_counts,
             report_status=report.status,
