@@ -314,7 +314,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if stored.status == "needs_review" and result.status != "unchanged":
         print(
             f"WARNING: the {stored.review_year} review is stored as NEEDS REVIEW: "
-            + count_mismatches(stored.warnings),
+            + count_mismatches(stored.notices),
             file=sys.stderr,
         )
     return 0

@@ -21,7 +21,7 @@ from pathlib import Path
 from tracker import headings as hd
 from tracker.countries import display_country, known_country
 from tracker.errors import ExtractionError
-from tracker.model import Counts, Entry, Kind, Report
+from tracker.model import Counts, Entry, Kind, Notice, NoticeCode, Report
 from tracker.pdftext import Document, Line, Style, read_document
 from tracker.toc import Toc, read_toc
 
@@ -78,7 +78,7 @@ def extract(source: str | Path | bytes) -> Report:
 
 
 def parse(doc: Document) -> Report:
-    notes: list[str] = []
+    notes: list[Notice] = []
     toc = read_toc(doc)
     lines = [ln for ln in doc.lines() if id(ln) not in toc.lines]
     sections = _sections(lines, doc)
@@ -103,7 +103,7 @@ def parse(doc: Document) -> Report:
         year,
         len(notes),
     )
-    return replace(report, warnings=tuple(notes))
+    return replace(report, notices=tuple(notes))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ class _Section:
 
     # -- entries ---------------------------------------------------------------------------
 
-    def entries(self, notes: list[str]) -> list[_Found]:
+    def entries(self, notes: list[Notice]) -> list[_Found]:
         roles = self._roles()
         paren_city = not any(
             hd.has_city_separator(b.texts[0])
@@ -340,7 +340,7 @@ class _Section:
         return _join_lines(parts)
 
     def _entry(
-        self, block: _Block, text: str, group: str | None, paren_city: bool, notes: list[str]
+        self, block: _Block, text: str, group: str | None, paren_city: bool, notes: list[Notice]
     ) -> _Found:
         first = block.lines[0]
         heading = self._pick_reading(block.texts, text)
@@ -354,12 +354,26 @@ class _Section:
             ph = hd.physical_heading(heading, paren_city)
             country = None
             if group is None:
-                notes.append(f"physical market {ph.name!r} (page {first.page}) has no country")
+                notes.append(
+                    Notice(
+                        NoticeCode.NO_COUNTRY,
+                        f"physical market {ph.name!r} (page {first.page}) has no country",
+                        kind="physical",
+                        page=first.page,
+                    )
+                )
             else:
                 country = display_country(group)
             entry = Entry(ph.name, "physical", first.page, country=country, city=ph.city)
         if not entry.name:
-            notes.append(f"an empty heading on page {first.page} was skipped")
+            notes.append(
+                Notice(
+                    NoticeCode.EMPTY_HEADING,
+                    f"an empty heading on page {first.page} was skipped",
+                    kind=self.kind,
+                    page=first.page,
+                )
+            )
         entry = replace(entry, heading=hd.clean(heading), excerpt=text[:400])
         return _Found(entry, (first.page, first.top))
 
@@ -466,7 +480,7 @@ def _strip_glued_marker(heading: str, marks: set[str], body_text: str, listed: s
 # title, year, counts, cross-checks
 
 
-def _title_and_year(doc: Document, front: list[Line], notes: list[str]) -> tuple[str, int]:
+def _title_and_year(doc: Document, front: list[Line], notes: list[Notice]) -> tuple[str, int]:
     title = _cover_title(doc) or doc.metadata.get("Title", "").strip()
     if "notorious" not in title.lower():
         title = next((ln.text for ln in doc.lines("header") if "otorious" in ln.text), title)
@@ -503,12 +517,18 @@ def _year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _year_from_date(doc: Document, notes: list[str]) -> int:
+def _year_from_date(doc: Document, notes: list[Notice]) -> int:
     for ln in doc.pages[0].lines:
         if m := _DATE.match(ln.text):
             month = _MONTHS.split().index(m.group("m").lower()) + 1
             year = int(m.group("y")) - (month < 9)  # reviews come out from December to April
-            notes.append(f"review year {year} inferred from the cover date {ln.text!r}")
+            notes.append(
+                Notice(
+                    NoticeCode.YEAR_INFERRED,
+                    f"review year {year} inferred from the cover date {ln.text!r}",
+                    page=ln.page,
+                )
+            )
             return year
     raise ExtractionError("no review year found in the title or the overview")
 
@@ -531,20 +551,33 @@ def stated_counts_in(text: str) -> Counts | None:
     return None
 
 
-def _check_counts(report: Report, notes: list[str]) -> None:
+def _check_counts(report: Report, notes: list[Notice]) -> None:
     stated, got = report.stated_counts, report.counts
     if stated is None:
-        notes.append("the report states no counts of online and physical markets")
+        notes.append(
+            Notice(
+                NoticeCode.NO_STATED_COUNTS,
+                "the report states no counts of online and physical markets",
+            )
+        )
         return
     for kind in ("online", "physical"):
         if getattr(stated, kind) != getattr(got, kind):
             notes.append(
-                f"extracted {getattr(got, kind)} {kind} markets but the report states "
-                f"{getattr(stated, kind)}"
+                Notice(
+                    NoticeCode.COUNT_MISMATCH,
+                    f"extracted {getattr(got, kind)} {kind} markets but the report states "
+                    f"{getattr(stated, kind)}",
+                    kind=kind,
+                    got=getattr(got, kind),
+                    stated=getattr(stated, kind),
+                )
             )
 
 
-def _check_toc(found: list[_Found], toc: Toc, lines: list[Line], notes: list[str]) -> list[_Found]:
+def _check_toc(
+    found: list[_Found], toc: Toc, lines: list[Line], notes: list[Notice]
+) -> list[_Found]:
     """Compare the online headings with the table of contents; recover a listed market whose
     heading was not set apart, and say so."""
     listed = {hd.fold(n): n for n in toc.online_names}
@@ -554,21 +587,37 @@ def _check_toc(found: list[_Found], toc: Toc, lines: list[Line], notes: list[str
             {hd.fold(f.entry.heading), hd.fold(f.entry.name)} & listed.keys()
         ):
             notes.append(
-                f"online market {f.entry.name!r} (page {f.entry.page}) "
-                "is not in the table of contents"
+                Notice(
+                    NoticeCode.NOT_IN_TOC,
+                    f"online market {f.entry.name!r} (page {f.entry.page}) "
+                    "is not in the table of contents",
+                    kind="online",
+                    page=f.entry.page,
+                )
             )
     for key, name in listed.items():
         if key in have:
             continue
         line = next((ln for ln in lines if hd.fold(hd.clean(ln.text)) == key), None)
         if line is None:
-            notes.append(f"the table of contents lists {name!r} but no such heading was found")
+            notes.append(
+                Notice(
+                    NoticeCode.TOC_MISSING,
+                    f"the table of contents lists {name!r} but no such heading was found",
+                    kind="online",
+                )
+            )
             continue
         oh = hd.online_heading(name)
         entry = Entry(oh.name, "online", line.page, domains=oh.domains, heading=name)
         found.append(_Found(entry, (line.page, line.top)))
         notes.append(
-            f"{name!r} (page {line.page}) recovered from the table of contents: "
-            "its heading is not set apart from the text"
+            Notice(
+                NoticeCode.TOC_RECOVERED,
+                f"{name!r} (page {line.page}) recovered from the table of contents: "
+                "its heading is not set apart from the text",
+                kind="online",
+                page=line.page,
+            )
         )
     return found

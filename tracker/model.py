@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Literal
 
 Kind = Literal["online", "physical"]
@@ -62,6 +63,87 @@ class Counts:
         return {"online": self.online, "physical": self.physical}
 
 
+class NoticeCode(StrEnum):
+    """What an extraction notice is about. Code decides on these, never on a message's words."""
+
+    COUNT_MISMATCH = "count-mismatch"  # extracted counts differ from the stated ones
+    NO_STATED_COUNTS = "no-stated-counts"  # the report states no counts
+    TOC_MISSING = "toc-missing"  # the table of contents lists a market not found in the body
+    NOT_IN_TOC = "not-in-toc"  # a body heading the table of contents does not list
+    TOC_RECOVERED = "toc-recovered"  # a market found only with the table of contents' help
+    NO_COUNTRY = "no-country"  # a physical market with no country heading above it
+    EMPTY_HEADING = "empty-heading"  # a heading with no name left once cleaned
+    YEAR_INFERRED = "year-inferred"  # the review year rests on a weak signal (a date)
+    YEAR_CONFLICT = "year-conflict"  # the signals of the review year disagree
+    READING_CHOSEN = "reading-chosen"  # the report's constraints chose among readings
+    READINGS_TIED = "readings-tied"  # two readings fit the constraints equally well
+    OTHER = "other"  # a warning stored before notices had codes
+
+
+# codes that make a report doubtful: its list may be wrong and a person should look
+DOUBTFUL: frozenset[NoticeCode] = frozenset(
+    {
+        NoticeCode.COUNT_MISMATCH,
+        NoticeCode.TOC_MISSING,
+        NoticeCode.NOT_IN_TOC,
+        NoticeCode.NO_COUNTRY,
+        NoticeCode.EMPTY_HEADING,
+        NoticeCode.YEAR_INFERRED,
+        NoticeCode.YEAR_CONFLICT,
+        NoticeCode.READINGS_TIED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One finding of the extraction, with the facts other code may act on."""
+
+    code: NoticeCode
+    message: str  # one human-readable line
+    kind: Kind | None = None
+    page: int | None = None  # 1-based PDF page it concerns
+    got: int | None = None  # count-mismatch: what was extracted
+    stated: int | None = None  # count-mismatch: what the report states
+
+    @property
+    def doubtful(self) -> bool:
+        return self.code in DOUBTFUL
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"code": self.code.value, "message": self.message}
+        for key in ("kind", "page", "got", "stated"):
+            if getattr(self, key) is not None:
+                doc[key] = getattr(self, key)
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any] | str) -> Notice:
+        """A notice from its JSON form, or from a bare warning string stored before codes."""
+        if isinstance(doc, str):
+            return cls(NoticeCode.OTHER, doc)
+        try:
+            code = NoticeCode(doc.get("code", "other"))
+        except ValueError:
+            code = NoticeCode.OTHER
+        kind = doc.get("kind")
+        return cls(
+            code=code,
+            message=str(doc.get("message", "")),
+            kind=kind if kind in KINDS else None,
+            page=_opt_int(doc.get("page")),
+            got=_opt_int(doc.get("got")),
+            stated=_opt_int(doc.get("stated")),
+        )
+
+
+def _opt_int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float | str) and str(value).isdigit() else None
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything extracted from one Notorious Markets List PDF."""
@@ -70,8 +152,18 @@ class Report:
     title: str
     stated_counts: Counts | None
     entries: tuple[Entry, ...]
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     pages: int = 0
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices as lines, as `extract --json` prints them."""
+        return tuple(n.message for n in self.notices)
+
+    @property
+    def doubtful(self) -> tuple[Notice, ...]:
+        """The notices that make the extracted list doubtful."""
+        return tuple(n for n in self.notices if n.doubtful)
 
     @property
     def counts(self) -> Counts:
@@ -95,6 +187,7 @@ class Report:
         }
         if full:
             doc["pages"] = self.pages
+            doc["notices"] = [n.to_json() for n in self.notices]
         return doc
 
     @classmethod
@@ -107,7 +200,7 @@ class Report:
             if stated
             else None,
             entries=tuple(Entry.from_json(e) for e in doc["entries"]),
-            warnings=tuple(str(w) for w in doc.get("warnings", ())),
+            notices=tuple(Notice.from_json(n) for n in doc.get("notices", doc.get("warnings", ()))),
             pages=int(doc.get("pages", 0)),
         )
 
@@ -127,9 +220,13 @@ class StoredReport:
     stated_counts: Counts | None
     counts: Counts
     status: str  # ok | needs_review | unverified
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     pdf_path: str | None = None
     source_page: str | None = None  # the press release that linked it
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(n.message for n in self.notices)
 
 
 @dataclass(frozen=True)
@@ -177,6 +274,6 @@ class IngestResult:
     possible_matches: tuple[PossibleMatchRecord, ...] = ()
 
 
-def count_mismatches(warnings: tuple[str, ...]) -> str:
-    """The extraction warnings that say the counts differ from the stated ones, as one line."""
-    return "; ".join(w for w in warnings if "but the report states" in w)
+def count_mismatches(notices: tuple[Notice, ...]) -> str:
+    """The notices that say the counts differ from the stated ones, as one line."""
+    return "; ".join(n.message for n in notices if n.code is NoticeCode.COUNT_MISMATCH)

@@ -504,7 +504,7 @@ def _process(
             queue_digest(s, config, saved.report.id, render(digest, config.alerts.templates_dir))
     if saved.report.status == "needs_review":
         message = f"the {report.review_year} review is stored as NEEDS REVIEW: " + (
-            count_mismatches(report.warnings)
+            count_mismatches(report.notices)
         )
         log.warning("%s", message)
         result.warnings.append(message)

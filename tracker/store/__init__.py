@@ -26,6 +26,7 @@ from tracker.model import (
     Entry,
     IngestResult,
     Listing,
+    Notice,
     PossibleMatchRecord,
     Report,
     StoredReport,
@@ -555,7 +556,7 @@ def _new_report_row(
         online_count=counts.online,
         physical_count=counts.physical,
         status=status,
-        warnings=list(report.warnings),
+        warnings=[n.to_json() for n in report.notices],
     )
 
 
@@ -575,7 +576,7 @@ def _report(row: ReportRow) -> StoredReport:
         stated_counts=stated,
         counts=Counts(row.online_count, row.physical_count),
         status=row.status,
-        warnings=tuple(row.warnings or ()),
+        notices=tuple(Notice.from_json(w) for w in row.warnings or ()),
         pdf_path=row.pdf_path,
         source_page=row.source_page,
     )

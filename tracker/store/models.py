@@ -41,7 +41,8 @@ class ReportRow(Base):
     online_count: Mapped[int] = mapped_column(Integer)
     physical_count: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20))
-    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the extraction's notices as JSON objects (bare strings in rows stored before codes)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class MarketRow(Base):
