@@ -79,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when the extracted counts differ from the counts the report states",
     )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print why each line got its role (the trace to paste into a bug report)",
+    )
+    p.add_argument(
+        "--page", type=int, metavar="N", help="with --explain: only the lines of PDF page N"
+    )
     p = _command(sub, "check", cmd_check, "check ustr.gov now: fetch, extract, store, diff, alert")
     _json_flag(p)
     p.add_argument(
@@ -206,13 +214,18 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from tracker.extract import extract
+    from tracker.extract import explain
 
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
-    report = extract(args.pdf)
+    report, trace = explain(args.pdf)
     if args.json:
-        print_json(report.to_json())
+        doc = report.to_json()
+        if args.explain:
+            doc["explain"] = trace.render(args.page).splitlines()
+        print_json(doc)
+    elif args.explain:
+        print(trace.render(args.page))
     else:
         print(render_report(report))
     if report.counts_match is False and not args.allow_mismatch:
