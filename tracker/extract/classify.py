@@ -157,10 +157,10 @@ def _items(lines: list[Line], profile: Profile) -> list[Item]:
     for line in lines:
         style = style_label(line, body)
         ri = runin(line, body)
-        new_para = _starts_paragraph(line, prev, profile)
-        # a capitals line under a heading line of its style may be that heading's wrap
-        under_heading = bool(items) and items[-1].kind == "heading" and items[-1].style == style
-        if ri is None and (styled(line, body) or (caps(line) and (new_para or under_heading))):
+        # a heading ends its paragraph: the line after it starts one (or wraps the heading)
+        after_heading = bool(items) and items[-1].kind == "heading"
+        new_para = after_heading or _starts_paragraph(line, prev, profile)
+        if ri is None and (styled(line, body) or (caps(line) and new_para)):
             items.append(Item(line, "heading", style))
         elif ri is not None and (new_para or (items and items[-1].kind == "heading")):
             items.append(Item(line, "runin", style, ri))

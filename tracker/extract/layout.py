@@ -34,7 +34,17 @@ _ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$|^cmti|^cmsl", re.I)
 _FOLIO = re.compile(r"^\W*(?:page\s+)?(\d{1,4}|[ivxlcdm]{1,8})(?:\s+of\s+\d+)?\W*$", re.I)
 _FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§])\s*\S")
 _LIGATURES = str.maketrans(
-    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\xa0": " "}
+    {
+        "ﬀ": "ff",
+        "ﬁ": "fi",
+        "ﬂ": "fl",
+        "ﬃ": "ffi",
+        "ﬄ": "ffl",
+        "ﬅ": "st",
+        "ﬆ": "st",
+        "\xa0": " ",
+        "\xad": "-",
+    }
 )
 _FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
 
@@ -121,7 +131,8 @@ class Document:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed."""
+    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed. A soft hyphen
+    in a PDF's text was drawn (an undrawn one leaves no glyph), so it is a hyphen."""
     text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
     return re.sub(r" *\t[ \t]*", "\t", re.sub(r" +", " ", text))
 
@@ -354,7 +365,7 @@ def _make_line(page: int, row: list[_Char]) -> Line:
         items.append((ch.text, ch.style, sup))
         prev = ch
     spans = tuple(
-        Span("".join(t for t, _, _ in group), style, sup)
+        Span(normalize_text("".join(t for t, _, _ in group)), style, sup)
         for (style, sup), group in groupby(items, key=lambda i: (i[1], i[2]))
     )
     main = [c for c in row if c.style.size == main_size and not c.text.isspace()] or row

@@ -176,7 +176,10 @@ def _cover_title(doc: Document) -> str:
     parts = [ln.text for ln in cover if ln.size >= 0.75 * biggest and not DATE.match(ln.plain)]
     title = ""
     for part in parts:
-        title = title + part if title.endswith("-") else f"{title} {part}"
+        if title.endswith("-"):  # `Mar-` `kets` was hyphenated; `Out-of-` `Cycle` keeps it
+            title = (title[:-1] if part[:1].islower() else title) + part
+        else:
+            title = f"{title} {part}"
     return " ".join(title.split())
 
 
