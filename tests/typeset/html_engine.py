@@ -195,6 +195,6 @@ h3.phys {{ font-style: {phys_style}; }}
 h4.runin {{ display: inline; font-family: '{look.body_font}'; font-size: {size}pt;
            font-weight: {"bold" if emph != "colour" else "normal"}; font-style: {runin_style};
            color: {runin_colour}; }}
-sup {{ line-height: 0; }}
+sup {{ font-size: 0.7em; }}
 ol.notes {{ font-size: {0.8 * size:.1f}pt; }}
 """

@@ -118,7 +118,7 @@ class Builder:
         for ln in self.doc.page(page).lines:
             if ln.role == "footnote":
                 marks.update(s.text.strip() for s in ln.spans if s.sup)
-                if m := re.match(r"^(\d{1,3})\b", ln.text):
+                if m := re.match(r"^(\d{1,3})(?!\d)", ln.text):
                     marks.add(m.group(1))
         return marks
 
@@ -190,6 +190,8 @@ def _strip_glued_marker(heading: str, marks: set[str], body_text: str, listed: s
     if hd.fold(heading) in body or hd.fold(hd.clean(heading)) in listed:
         return heading
     digits = m.group("num")
+    if hd.fold(hd.clean(m.group("name"))) in listed:  # the contents print it without them
+        return m.group("name").rstrip()
     for cut in range(len(digits)):  # the longest suffix that is a footnote on this page
         if digits[cut:] in marks:
             return (m.group("name") + digits[:cut]).rstrip()

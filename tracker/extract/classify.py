@@ -342,15 +342,25 @@ def _assign_roles(reading: SectionReading, heads: list[Heading], toc_countries: 
         last = items[head.items[-1]]
         text = reading.text_of(head)
         nxt = head.items[-1] + 1
-        followed_by_heading = nxt < len(items) and items[nxt].kind != "text"
+        following = items[nxt] if nxt < len(items) else None
         if last.kind == "runin":
             head.role, head.rule = Role.RUNIN, "run-in"
             head.why = ["a set-apart name and a separator open a paragraph"]
         elif reading.kind == "physical" and _is_country(text, toc_countries):
             head.role, head.rule, head.why = Role.GROUP, "country", ["names a country"]
-        elif followed_by_heading:
+        elif reading.kind == "online" and following is not None and _is_category(text):
+            head.role, head.rule = Role.GROUP, "category"
+            head.why = ["names a category of online markets and heads the markets below"]
+        elif (
+            following is not None
+            and following.kind == "heading"
+            and (following.style == last.style)
+        ):
+            head.role, head.rule = Role.MARKET, "own-style-follows"
+            head.why = ["no text of its own, but a heading of its own style follows"]
+        elif following is not None and following.kind != "text":
             head.role, head.rule = Role.GROUP, "heads-headings"
-            head.why = ["another heading follows it directly"]
+            head.why = ["a heading of another style follows it directly"]
         else:
             head.role, head.rule = Role.MARKET, "heads-text"
             head.why = ["running text follows it"]

@@ -76,20 +76,15 @@ class Line:
     baseline: float = 0.0  # of the line's main-size text, from the top of the page
     role: str = "text"  # text | header | folio | footnote | small
     text: str = field(init=False)
+    style: Style = field(init=False)  # the style of most of its (non-marker) characters
 
     def __post_init__(self) -> None:
         self.text = normalize_text("".join(s.text for s in self.spans if not s.sup)).strip()
-
-    @property
-    def style(self) -> Style:
-        """The style of most of the line's (non-marker) characters."""
         weights: Counter[Style] = Counter()
         for s in self.spans:
             if not s.sup:
                 weights[s.style] += len(s.text.strip())
-        if not weights:
-            return self.spans[0].style
-        return weights.most_common(1)[0][0]
+        self.style = weights.most_common(1)[0][0] if weights else self.spans[0].style
 
     @property
     def size(self) -> float:
