@@ -126,6 +126,12 @@ def test_bytes_and_path_agree() -> None:
         ("the List names 35 physical markets as well as 42 online markets", (42, 35)),
         ("42 online marketplaces and 35 physical markets", (42, 35)),
         ("Online markets on the List include search and linking services", None),
+        (
+            "The 2023 List identifies 39 online markets. It also names 33 physical markets in "
+            "several countries.",
+            (39, 33),
+        ),
+        ("The List identifies 39 online markets.", None),
     ],
 )
 def test_stated_counts_sentence(sentence: str, expected: tuple[int, int] | None) -> None:

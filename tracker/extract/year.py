@@ -63,6 +63,15 @@ _STATED = [
 ]
 
 
+# each count in a sentence of its own: "identifies 42 online markets", within a few sentences
+_APART = re.compile(
+    rf"\b(?:lists|includes|identifies|highlights|names|features|covers)\s+(?:a\s+total\s+of\s+)?"
+    rf"(?P<n>{hd.NUMBER_WORD})\s+(?P<kind>online|physical)\s+(?:markets?|marketplaces?)\b",
+    re.I,
+)
+_APART_WITHIN = 400  # characters between the two counts' sentences
+
+
 @dataclass(frozen=True)
 class Signal:
     year: int
@@ -193,8 +202,9 @@ def stated_counts(lines: list[Line]) -> Counts | None:
 
 
 def stated_counts_in(text: str) -> Counts | None:
-    """The counts a sentence states: "42 online markets and 35 physical markets", in digits or
-    words, in either order."""
+    """The counts the report states: "42 online markets and 35 physical markets", in digits or
+    words, in either order; else each in a sentence of its own, close together ("The List
+    includes 42 online markets. It also names 35 physical markets")."""
     for pattern in _STATED:
         if m := pattern.search(text):
             online, physical = (
@@ -203,4 +213,12 @@ def stated_counts_in(text: str) -> Counts | None:
             )
             if online is not None and physical is not None:
                 return Counts(online=online, physical=physical)
+    found: dict[str, tuple[int, int]] = {}  # kind -> (count, position)
+    for m in _APART.finditer(text):
+        kind = m.group("kind").lower()
+        n = hd.parse_number(m.group("n"))
+        if n is not None and kind not in found:
+            found[kind] = (n, m.start())
+    if len(found) == 2 and abs(found["online"][1] - found["physical"][1]) <= _APART_WITHIN:
+        return Counts(online=found["online"][0], physical=found["physical"][0])
     return None
