@@ -182,6 +182,8 @@ def _read_error(exc: BaseException) -> BaseException:
     if not from_pdf and not isinstance(exc, ValueError | KeyError | TypeError | IndexError):
         return exc
     detail = next((str(e) for e in chain if str(e).strip()), "")
+    if "EOF" in detail:
+        return ExtractionError("a truncated PDF: it ends before its last object (download again)")
     detail = f": {detail[:200]}" if detail else ""
     return ExtractionError(f"not a readable PDF ({type(exc).__name__}{detail})")
 
