@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from tracker.config import Config
-from tracker.pipeline import CheckResult, run_check
+from tracker.outcome import CheckResult
+from tracker.pipeline import run_check
 from tracker.store import Store
 
 from .clirun import run
-from .conftest import sample_pdf
+from .conftest import last_runs, sample_pdf, stored_years
 from .smtp_server import Handler, SmtpServer
 from .ustr_fixture_site import build_ustr
 from .ustr_site import Site
@@ -87,7 +88,7 @@ def test_baseline_new_report_no_change(world: World) -> None:
     assert first.status == "baseline", first.error
     assert [r.review_year for r in first.reports] == [2019, 2020]  # oldest first
     assert world.mails == []  # a baseline sends no digest
-    assert world.store.years() == [2019, 2020]
+    assert stored_years(world.store) == [2019, 2020]
 
     world.publish(2019, 2020, 2021)  # the newest only in its press release, under /about/
     second = world.check()
@@ -124,7 +125,8 @@ def test_corrected_pdf_is_a_revision(world: World) -> None:
     result = world.check()
     assert result.status == "revised", result.error
     assert [(r.review_year, r.status) for r in result.reports] == [(2021, "revised")]
-    assert [r.revision for r in world.store.reports() if r.review_year == 2021] == [1, 2]
+    with world.store.transaction() as tx:
+        assert [r.revision for r in tx.reports.all() if r.review_year == 2021] == [1, 2]
     assert world.mails == []  # same markets: nothing new to tell the readers
 
 
@@ -187,9 +189,9 @@ def test_fault_stores_nothing_and_the_next_check_recovers(
     failed = world.check()
     assert failed.status == "failed"
     assert failed.error and message in failed.error
-    assert failed.reports == [] and world.store.years() == [2019, 2020]
-    assert world.store.last_runs(1)[0]["outcome"] == "failed"
-    assert world.store.last_runs(1)[0]["error"] == failed.error
+    assert failed.reports == [] and stored_years(world.store) == [2019, 2020]
+    assert last_runs(world.store, 1)[0].outcome == "failed"
+    assert last_runs(world.store, 1)[0].error == failed.error
     assert not list((world.config.reports_dir).glob(".download-*"))  # no half-written file
     assert world.mails == []
     if "blocking" in message:  # the operators hear of it at once
@@ -200,7 +202,7 @@ def test_fault_stores_nothing_and_the_next_check_recovers(
     world.site.clear_faults()
     recovered = world.check()
     assert recovered.status == "new_report", recovered.error
-    assert world.store.years() == [2019, 2020, 2021]
+    assert stored_years(world.store) == [2019, 2020, 2021]
     assert len(world.mails) == 1
 
 
@@ -215,7 +217,7 @@ def test_unreadable_pdf_stores_nothing(world: World) -> None:
     result = world.check()
     assert result.status == "failed"
     assert result.error and result.error.startswith(world.info["reports"][2021])
-    assert world.store.years() == [2019, 2020]
+    assert stored_years(world.store) == [2019, 2020]
 
 
 def test_backfill_stores_everything_without_a_digest(world: World) -> None:
@@ -284,7 +286,7 @@ def test_a_removed_report_url_is_a_warning_once(world: World) -> None:
     world.site.remove(gone)
     first = world.check()
     assert first.status == "no_change", first.error
-    assert any("no longer checked" in w for w in first.warnings)
+    assert any("no longer checked" in w.message for w in first.warnings)
     world.site.reset_log()
     second = world.check()
     assert second.status == "no_change" and second.warnings == []
@@ -297,5 +299,5 @@ def test_a_moved_press_release_is_a_warning(world: World) -> None:
     world.site.remove(release)
     result = world.check()
     assert result.status == "baseline", result.error
-    assert any("answered 404" in w for w in result.warnings)
-    assert world.store.years() == [2019, 2020]  # 2021 was linked only from that release
+    assert any("answered 404" in w.message for w in result.warnings)
+    assert stored_years(world.store) == [2019, 2020]  # 2021 was linked only from that release

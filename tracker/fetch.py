@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -180,56 +180,64 @@ class Fetcher:
             raise SourceError(f"{url}: {self._dead[host]}")
 
     def _with_retries(self, url: str, headers: dict[str, str], stream: bool) -> Any:
-        import requests
-
         attempts = self.http.retries + 1
         delay = self.http.backoff_s
         host = urlsplit(url).hostname or ""
         for attempt in range(1, attempts + 1):
             self._polite(host)
-            problem: str
-            wait = delay
-            try:
-                resp = self.session.get(
-                    url,
-                    headers=headers,
-                    stream=stream,
-                    allow_redirects=False,
-                    timeout=(min(10.0, self.http.timeout_s), self.http.timeout_s),
-                )
-            except requests.ConnectionError as exc:
-                if _dns_failure(exc):
-                    self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
-                    raise SourceError(f"{url}: {self._dead[host]}") from exc
-                if isinstance(exc, requests.ConnectTimeout):
-                    problem = f"no connection within {min(10.0, self.http.timeout_s):g} s"
-                else:
-                    problem = f"connection failed ({_reason(exc)})"
-            except requests.Timeout:
-                problem = f"no answer within {self.http.timeout_s:g} s"
-            except requests.RequestException as exc:
-                problem = f"request failed ({_reason(exc)})"
-            else:
-                if resp.status_code not in _RETRY_STATUS:
-                    return resp
-                problem = f"answered {resp.status_code} {resp.reason}"
-                retry_after = _retry_after(resp.headers.get("Retry-After"))
-                resp.close()
-                if retry_after is not None:
-                    if retry_after > _MAX_RETRY_AFTER:
-                        raise SourceError(
-                            f"{url}: {problem} and asks to wait {retry_after:.0f} s; "
-                            "the next check will try again"
-                        )
-                    wait = max(retry_after, 0.0)
+            outcome = self._attempt(url, headers, stream, host)
+            if not isinstance(outcome, _Miss):
+                return outcome
             if attempt == attempts:
-                if problem.startswith("connection failed") and attempts > 1:
-                    self._dead[host] = f"{problem} (after {attempts} attempts)"
-                raise SourceError(f"{url}: {problem} (after {attempts} attempts)")
-            log.info("%s: %s; retrying in %.1f s", url, problem, wait)
+                if outcome.connection and attempts > 1:
+                    self._dead[host] = f"{outcome.problem} (after {attempts} attempts)"
+                raise SourceError(
+                    f"{url}: {outcome.problem} (after {attempts} attempts)", outcome.status
+                )
+            wait = delay if outcome.wait is None else outcome.wait
+            log.info("%s: %s; retrying in %.1f s", url, outcome.problem, wait)
             self._sleep(wait)
             delay *= 2
         raise AssertionError("unreachable")
+
+    def _attempt(self, url: str, headers: dict[str, str], stream: bool, host: str) -> Any:
+        """One request: the response, or a _Miss worth retrying."""
+        import requests
+
+        connect_s = min(10.0, self.http.timeout_s)
+        try:
+            resp = self.session.get(
+                url,
+                headers=headers,
+                stream=stream,
+                allow_redirects=False,
+                timeout=(connect_s, self.http.timeout_s),
+            )
+        except requests.ConnectionError as exc:
+            if _dns_failure(exc):
+                self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
+                raise SourceError(f"{url}: {self._dead[host]}") from exc
+            if isinstance(exc, requests.ConnectTimeout):
+                return _Miss(f"no connection within {connect_s:g} s")
+            return _Miss(f"connection failed ({_reason(exc)})", connection=True)
+        except requests.Timeout:
+            return _Miss(f"no answer within {self.http.timeout_s:g} s")
+        except requests.RequestException as exc:
+            return _Miss(f"request failed ({_reason(exc)})")
+        if resp.status_code not in _RETRY_STATUS:
+            return resp
+        miss = _Miss(f"answered {resp.status_code} {resp.reason}", resp.status_code)
+        retry_after = _retry_after(resp.headers.get("Retry-After"))
+        resp.close()
+        if retry_after is None:
+            return miss
+        if retry_after > _MAX_RETRY_AFTER:
+            raise SourceError(
+                f"{url}: {miss.problem} and asks to wait {retry_after:.0f} s; "
+                "the next check will try again",
+                miss.status,
+            )
+        return replace(miss, wait=max(retry_after, 0.0))
 
     def _sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):
@@ -253,9 +261,10 @@ class Fetcher:
         if resp.status_code in (401, 403):
             kind = "an HTML page" if html else "no content"
             raise BlockedError(
-                f"{url}: answered {status} with {kind}: the source is blocking this client"
+                f"{url}: answered {status} with {kind}: the source is blocking this client",
+                resp.status_code,
             )
-        raise SourceError(f"{url}: answered {status}")
+        raise SourceError(f"{url}: answered {status}", resp.status_code)
 
     # -- downloads -------------------------------------------------------------------------
 
@@ -309,6 +318,16 @@ def _abort(resp: Any) -> None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     resp.close()
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """A request that did not get an answer worth keeping, and may be tried again."""
+
+    problem: str
+    status: int | None = None  # the HTTP status it answered, if any
+    connection: bool = False  # the connection itself failed
+    wait: float | None = None  # what the server asked for (Retry-After)
 
 
 @dataclass
