@@ -22,7 +22,6 @@ from tracker.model import (
     CheckWarning,
     DeliveryStatus,
     WarningCode,
-    iso,
 )
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,9 @@ def _source_trouble(queue: Queue, config: Config, facts: CheckFacts) -> int:
             f"The last check failed:\n\n  {facts.error}\n",
         )
     if len(runs) >= n and all(r.outcome is CheckStatus.FAILED for r in runs):
-        errors = "\n".join(f"  {iso(r.started_at)}: {r.error}" for r in runs)
+        errors = "\n".join(
+            f"  {r.started_at.isoformat(timespec='seconds')}: {r.error}" for r in runs
+        )
         return raise_problem(
             queue,
             config,

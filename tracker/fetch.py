@@ -10,18 +10,15 @@ is "blocked by the source", never "no new report".
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import hashlib
 import logging
 import os
-import socket
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,12 +26,22 @@ from urllib.parse import urljoin, urlsplit
 from tracker.archive import archive_path
 from tracker.config import HttpConfig
 from tracker.errors import BlockedError, SourceError, Stopped, StoreError
+from tracker.transfer import (
+    Watchdog,
+    abort,
+    check_pdf_headers,
+    chunks,
+    dns_failure,
+    int_header,
+    not_pdf,
+    reason,
+    retry_after,
+)
 
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MAX_RETRY_AFTER = 120.0  # longer waits fail the check; the next one will try again
-_CHUNK = 16 * 1024
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML page larger than this is not a page we want
 PAGE_DEADLINE_FACTOR = 2  # a page must arrive within 2 x http.timeout_s in all
 PDF_DEADLINE_FACTOR = 10  # a PDF within 10 x http.timeout_s (5 minutes by default)
@@ -108,7 +115,7 @@ class Fetcher:
                 return PageResult(resp.url, True, validators=validators or Validators())
             with self._watchdog(url, resp, PAGE_DEADLINE_FACTOR * self.http.timeout_s) as dog:
                 body = bytearray()
-                for chunk in _chunks(url, resp, dog):
+                for chunk in chunks(url, resp, dog):
                     body += chunk
                     if len(body) > MAX_PAGE_BYTES:
                         raise SourceError(f"{url}: a page larger than {MAX_PAGE_BYTES >> 20} MB")
@@ -123,7 +130,7 @@ class Fetcher:
         try:
             if resp.status_code == 304:
                 return PdfResult(resp.url, True, validators=validators or Validators())
-            _check_pdf_headers(url, resp, self.http.max_download_mb)
+            check_pdf_headers(url, resp, self.http.max_download_mb)
             with self._watchdog(url, resp, PDF_DEADLINE_FACTOR * self.http.timeout_s) as dog:
                 path, digest, size = self._download(url, resp, dog)
             return PdfResult(resp.url, False, path, digest, size, _validators(resp))
@@ -131,17 +138,17 @@ class Fetcher:
             resp.close()
 
     @contextmanager
-    def _watchdog(self, url: str, resp: Any, seconds: float) -> Iterator[_Watchdog]:
+    def _watchdog(self, url: str, resp: Any, seconds: float) -> Iterator[Watchdog]:
         """Close the response when the whole transfer outlives `seconds` or the check is
         cancelled: a server that sends a byte now and then never trips the read timeout."""
-        dog = _Watchdog(seconds)
+        dog = Watchdog(seconds)
         deadline = time.monotonic() + seconds
 
         def watch() -> None:
             while not dog.done.wait(0.25):
                 if self.cancel.is_set() or time.monotonic() >= deadline:
                     dog.fired = "stopped" if self.cancel.is_set() else "deadline"
-                    _abort(resp)
+                    abort(resp)
                     return
 
         threading.Thread(target=watch, name="watchdog", daemon=True).start()
@@ -214,30 +221,30 @@ class Fetcher:
                 timeout=(connect_s, self.http.timeout_s),
             )
         except requests.ConnectionError as exc:
-            if _dns_failure(exc):
+            if dns_failure(exc):
                 self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
                 raise SourceError(f"{url}: {self._dead[host]}") from exc
             if isinstance(exc, requests.ConnectTimeout):
                 return _Miss(f"no connection within {connect_s:g} s")
-            return _Miss(f"connection failed ({_reason(exc)})", connection=True)
+            return _Miss(f"connection failed ({reason(exc)})", connection=True)
         except requests.Timeout:
             return _Miss(f"no answer within {self.http.timeout_s:g} s")
         except requests.RequestException as exc:
-            return _Miss(f"request failed ({_reason(exc)})")
+            return _Miss(f"request failed ({reason(exc)})")
         if resp.status_code not in _RETRY_STATUS:
             return resp
         miss = _Miss(f"answered {resp.status_code} {resp.reason}", resp.status_code)
-        retry_after = _retry_after(resp.headers.get("Retry-After"))
+        asked = retry_after(resp.headers.get("Retry-After"))
         resp.close()
-        if retry_after is None:
+        if asked is None:
             return miss
-        if retry_after > _MAX_RETRY_AFTER:
+        if asked > _MAX_RETRY_AFTER:
             raise SourceError(
-                f"{url}: {miss.problem} and asks to wait {retry_after:.0f} s; "
+                f"{url}: {miss.problem} and asks to wait {asked:.0f} s; "
                 "the next check will try again",
                 miss.status,
             )
-        return replace(miss, wait=max(retry_after, 0.0))
+        return replace(miss, wait=max(asked, 0.0))
 
     def _sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):
@@ -268,9 +275,9 @@ class Fetcher:
 
     # -- downloads -------------------------------------------------------------------------
 
-    def _download(self, url: str, resp: Any, dog: _Watchdog) -> tuple[Path, str, int]:
+    def _download(self, url: str, resp: Any, dog: Watchdog) -> tuple[Path, str, int]:
         limit = int(self.http.max_download_mb * 1024 * 1024)
-        expected = _int(resp.headers.get("Content-Length"))
+        expected = int_header(resp.headers.get("Content-Length"))
         digest, size = hashlib.sha256(), 0
         try:
             self.reports_dir.mkdir(parents=True, exist_ok=True)
@@ -280,11 +287,11 @@ class Fetcher:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as f:
-                for chunk in _chunks(url, resp, dog):
+                for chunk in chunks(url, resp, dog):
                     if self.cancel.is_set():
                         raise Stopped(f"{url}: the check was stopped during the download")
                     if size == 0 and not chunk.lstrip()[:5].startswith(b"%PDF"):
-                        raise _not_pdf(url, chunk)
+                        raise not_pdf(url, chunk)
                     size += len(chunk)
                     if size > limit:
                         raise SourceError(
@@ -310,16 +317,6 @@ class Fetcher:
             tmp.unlink(missing_ok=True)
 
 
-def _abort(resp: Any) -> None:
-    """Close a response from another thread so that a read blocked on it fails at once
-    (closing alone does not wake a blocked recv on Linux; shutting the socket down does)."""
-    sock = getattr(getattr(resp.raw, "_connection", None), "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-    resp.close()
-
-
 @dataclass(frozen=True)
 class _Miss:
     """A request that did not get an answer worth keeping, and may be tried again."""
@@ -330,105 +327,5 @@ class _Miss:
     wait: float | None = None  # what the server asked for (Retry-After)
 
 
-@dataclass
-class _Watchdog:
-    seconds: float
-    done: threading.Event = field(default_factory=threading.Event)
-    fired: str | None = None  # deadline | stopped
-
-
-def _chunks(url: str, resp: Any, dog: _Watchdog) -> Iterator[bytes]:
-    import requests
-
-    try:
-        yield from resp.iter_content(_CHUNK)
-    except Exception as exc:
-        if dog.fired == "stopped":
-            raise Stopped(f"{url}: the check was stopped during the download") from exc
-        if dog.fired == "deadline":
-            raise SourceError(f"{url}: took longer than {dog.seconds:g} s") from exc
-        if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            raise SourceError(f"{url}: download cut off ({_reason(exc)})") from exc
-        if isinstance(exc, requests.Timeout):
-            raise SourceError(f"{url}: download stalled") from exc
-        raise
-    if dog.fired:  # closed between two chunks: what came is not the whole body
-        raise (Stopped if dog.fired == "stopped" else SourceError)(
-            f"{url}: took longer than {dog.seconds:g} s"
-            if dog.fired == "deadline"
-            else f"{url}: the check was stopped during the download"
-        )
-
-
-def _check_pdf_headers(url: str, resp: Any, max_mb: float) -> None:
-    ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if "html" in ctype:
-        raise BlockedError(
-            f"{url}: answered an HTML page where a PDF was expected: "
-            "the source may be blocking this client"
-        )
-    length = _int(resp.headers.get("Content-Length"))
-    if length is not None and length > max_mb * 1024 * 1024:
-        raise SourceError(
-            f"{url}: {length / 1048576:.0f} MB is larger than http.max_download_mb ({max_mb:g} MB)"
-        )
-
-
-def _not_pdf(url: str, head: bytes) -> SourceError:
-    if b"<html" in head[:2000].lower() or b"<!doctype" in head[:2000].lower():
-        return BlockedError(
-            f"{url}: answered an HTML page where a PDF was expected: "
-            "the source may be blocking this client"
-        )
-    return SourceError(f"{url}: not a PDF (it starts with {head[:8]!r})")
-
-
 def _validators(resp: Any) -> Validators:
     return Validators(resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _dns_failure(exc: Exception) -> bool:
-    text = repr(exc)
-    return (
-        "NameResolutionError" in text
-        or "Name or service not known" in text
-        or ("Temporary failure in name resolution" in text)
-    )
-
-
-def _reason(exc: Exception) -> str:
-    """The innermost cause, in a few words."""
-    cause: BaseException = exc
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        nxt = cause.__cause__ or cause.__context__
-        assert nxt is not None
-        cause = nxt
-    text = str(cause) or type(cause).__name__
-    if "Connection reset" in text or "ConnectionResetError" in repr(cause):
-        return "connection reset by the server"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "RemoteDisconnected" in repr(cause) or "closed connection without response" in text:
-        return "the server closed the connection without answering"
-    if "IncompleteRead" in repr(cause):
-        return "the server closed the connection mid-download"
-    return text.split(": ")[-1][:120]

@@ -315,16 +315,6 @@ class CheckStatus(StrEnum):
     RUNNING = "running"
 
 
-SUCCESSFUL: frozenset[CheckStatus] = frozenset(
-    {CheckStatus.BASELINE, CheckStatus.NEW_REPORT, CheckStatus.NO_CHANGE, CheckStatus.REVISED}
-)
-
-
-def iso(value: datetime | None) -> str | None:
-    """A timestamp as the JSON documents print it."""
-    return value.isoformat(timespec="seconds") if value is not None else None
-
-
 @dataclass(frozen=True)
 class CheckRun:
     """One recorded check."""
@@ -335,15 +325,6 @@ class CheckRun:
     trigger: str
     outcome: CheckStatus
     error: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "started_at": iso(self.started_at),
-            "finished_at": iso(self.finished_at),
-            "trigger": self.trigger,
-            "outcome": self.outcome.value,
-            "error": self.error,
-        }
 
 
 class WarningCode(StrEnum):
@@ -360,11 +341,8 @@ class WarningCode(StrEnum):
 @dataclass(frozen=True)
 class CheckWarning:
     code: WarningCode
-    message: str  # one human-readable line, as `check --json` "warnings" prints it
+    message: str  # one line, as `check --json` "warnings" prints it
     review_year: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class AlertKind(StrEnum):
@@ -381,12 +359,7 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"  # the sender died mid-transfer: it may have arrived
 
 
-NOT_THROUGH: tuple[DeliveryStatus, ...] = (
-    DeliveryStatus.PENDING,
-    DeliveryStatus.SENDING,
-    DeliveryStatus.FAILED,
-    DeliveryStatus.UNKNOWN,
-)
+NOT_THROUGH = tuple(s for s in DeliveryStatus if s is not DeliveryStatus.SENT)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tracker.model import Entry, Kind
+from tracker.model import CheckRun, CheckStatus, Entry, Kind
+
+
+def iso(value: datetime | None) -> str | None:
+    """A timestamp as the JSON documents print it."""
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def run_json(run: CheckRun) -> dict[str, Any]:
+    """A check run as `status --json` "last_checks" prints it."""
+    return {
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "trigger": run.trigger,
+        "outcome": run.outcome.value,
+        "error": run.error,
+    }
+
+
+SUCCESSFUL: frozenset[CheckStatus] = frozenset(
+    {CheckStatus.BASELINE, CheckStatus.NEW_REPORT, CheckStatus.NO_CHANGE, CheckStatus.REVISED}
+)
 
 
 @dataclass(frozen=True)

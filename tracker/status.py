@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tracker.model import AlertKind, CheckRun, CheckStatus, DeliveryStatus, OutboxItem, iso
+from tracker.model import AlertKind, CheckRun, CheckStatus, DeliveryStatus, OutboxItem
+from tracker.records import iso, run_json
 from tracker.store import Store
 
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
@@ -29,7 +30,7 @@ class Status:
     def to_json(self) -> dict[str, Any]:
         return {
             "stored_years": self.stored_years,
-            "last_checks": [c.to_json() for c in self.last_checks],
+            "last_checks": [run_json(c) for c in self.last_checks],
             "next_run": iso(self.next_run),
             "pending_alerts": self.pending_alerts,
             "needs_review": self.needs_review,

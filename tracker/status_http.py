@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from tracker.config import Config
 from tracker.model import CheckStatus, DeliveryStatus
+from tracker.records import run_json
 from tracker.status import failing
 from tracker.store import Store
 
@@ -40,7 +41,7 @@ def health(config: Config, store: Store, daemon: DaemonView) -> tuple[int, dict[
     return (503 if bad else 200), {
         "status": "failing" if bad else "ok",
         "state": daemon.state,
-        "last_check": runs[0].to_json() if runs else None,
+        "last_check": run_json(runs[0]) if runs else None,
         "next_run": next_run.isoformat() if next_run else None,
     }
 

@@ -193,6 +193,7 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.records import iso
     from tracker.status import status
 
     config = load_config(args)
@@ -202,15 +203,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         print_json(doc.to_json())
         return 0
     print(f"stored years: {', '.join(map(str, doc.stored_years)) or 'none'}")
-    next_run = doc.to_json()["next_run"]
-    print(f"next run: {next_run or 'no daemon running'}")
+    print(f"next run: {iso(doc.next_run) or 'no daemon running'}")
     print(f"pending alerts: {doc.pending_alerts}")
     if doc.needs_review:
         print(f"needs review: {', '.join(map(str, doc.needs_review))}")
     print("last checks:")
-    rows = [
-        (c.to_json()["started_at"], c.trigger, c.outcome, c.error or "") for c in doc.last_checks
-    ]
+    rows = [(iso(c.started_at), c.trigger, c.outcome, c.error or "") for c in doc.last_checks]
     print(table(rows, ("started", "trigger", "outcome", "error")) if rows else "  none yet")
     _print_deliveries(doc)
     return 0

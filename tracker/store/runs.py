@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from tracker.model import SUCCESSFUL, CheckRun, CheckStatus
-from tracker.records import RunStats
+from tracker.model import CheckRun, CheckStatus
+from tracker.records import SUCCESSFUL, RunStats
 from tracker.store.db import as_utc, opt_utc, utcnow
 from tracker.store.models import CheckRunRow, HeartbeatRow
 
