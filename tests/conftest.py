@@ -64,7 +64,7 @@ def reset_pg(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file, or the session's PostgreSQL database emptied."""
     if request.param == "sqlite":

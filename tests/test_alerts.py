@@ -114,6 +114,7 @@ def test_templates_dir_overrides(tmp_path: Path, store: Store) -> None:
 # -- SMTP ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_plain_smtp_multipart(store: Store) -> None:
     with SmtpServer(Handler()) as server:
         cfg = config(store.url, port=server.port)
@@ -128,6 +129,7 @@ def test_plain_smtp_multipart(store: Store) -> None:
     assert len(server.handler.messages) == 1
 
 
+@pytest.mark.slow
 def test_starttls_and_auth(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     context, cert = self_signed(tmp_path)
     monkeypatch.setenv("TEST_SMTP_PASSWORD", "s3cret")
@@ -145,6 +147,7 @@ def test_starttls_and_auth(store: Store, tmp_path: Path, monkeypatch: pytest.Mon
         assert len(server.handler.messages) == 1
 
 
+@pytest.mark.slow
 def test_wrong_password_fails_for_good(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -166,6 +169,7 @@ def test_wrong_password_fails_for_good(
     assert item.last_error and "login refused" in item.last_error
 
 
+@pytest.mark.slow
 def test_untrusted_certificate_is_not_accepted(store: Store, tmp_path: Path) -> None:
     context, _ = self_signed(tmp_path)
     with SmtpServer(Handler(), tls=context) as server:
@@ -176,6 +180,7 @@ def test_untrusted_certificate_is_not_accepted(store: Store, tmp_path: Path) -> 
     assert "CERTIFICATE_VERIFY_FAILED" in stats.errors[0]
 
 
+@pytest.mark.slow
 def test_server_down_then_back(store: Store) -> None:
     port = free_port()
     cfg = config(store.url, port=port)
@@ -190,6 +195,7 @@ def test_server_down_then_back(store: Store) -> None:
         assert stats.sent == 1 and len(server.handler.messages) == 1
 
 
+@pytest.mark.slow
 def test_permanent_refusal(store: Store) -> None:
     with SmtpServer(Handler(refuse_rcpt="550 5.1.1 no such user")) as server:
         cfg = config(store.url, port=server.port)
@@ -200,6 +206,7 @@ def test_permanent_refusal(store: Store) -> None:
     assert item.last_error == "RCPT TO a@example.org: the server answered 550 5.1.1 no such user"
 
 
+@pytest.mark.slow
 def test_temporary_refusal_is_retried(store: Store) -> None:
     handler = Handler(refuse_data="451 4.3.0 try again later")
     with SmtpServer(handler) as server:
@@ -211,6 +218,7 @@ def test_temporary_refusal_is_retried(store: Store) -> None:
         assert len(handler.messages) == 1
 
 
+@pytest.mark.slow
 def test_connection_dropped_mid_data_is_retried(store: Store) -> None:
     with DroppingServer() as server:
         cfg = config(store.url, port=server.port)
@@ -300,8 +308,9 @@ def cli_config(tmp_path: Path, **alerts: Any) -> None:
     (tmp_path / "config.yaml").write_text(yaml.safe_dump({"alerts": alerts}), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_digest_preview_html_and_send(tmp_path: Path) -> None:
-    from .clirun import run
+    from .clirun import cli
     from .conftest import sample_pdf
 
     with SmtpServer(Handler()) as server:
@@ -310,24 +319,25 @@ def test_digest_preview_html_and_send(tmp_path: Path) -> None:
             email={"host": "127.0.0.1", "port": server.port, "recipients": ["desk@example.org"]},
         )
         for year in (2020, 2021):
-            assert run("-q", "ingest", sample_pdf(year), cwd=tmp_path).code == 0
-        preview = run("digest", cwd=tmp_path)
+            assert cli("-q", "ingest", sample_pdf(year), cwd=tmp_path).code == 0
+        preview = cli("digest", cwd=tmp_path)
         assert preview.code == 0
         assert preview.out.startswith("Subject: USTR 2021 Notorious Markets List: 11 new")
         assert server.handler.messages == []  # a preview sends nothing
-        html = run("digest", "--year", "2021", "--html", tmp_path / "d.html", cwd=tmp_path)
+        html = cli("digest", "--year", "2021", "--html", tmp_path / "d.html", cwd=tmp_path)
         assert html.code == 0 and html.out == ""
         assert (tmp_path / "d.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-        sent = run("digest", "--send", cwd=tmp_path)
+        sent = cli("digest", "--send", cwd=tmp_path)
         assert sent.code == 0, sent.err
         assert "digest for 2021: 1 sent, 0 pending, 0 failed" in sent.err
-        again = run("digest", "--send", cwd=tmp_path)  # a resend is a new message on purpose
+        again = cli("digest", "--send", cwd=tmp_path)  # a resend is a new message on purpose
         assert again.code == 0
         assert len(server.handler.messages) == 2
 
 
+@pytest.mark.slow
 def test_test_alert_reports_each_channel(tmp_path: Path) -> None:
-    from .clirun import run
+    from .clirun import cli
 
     with SmtpServer(Handler()) as server:
         cli_config(
@@ -335,16 +345,16 @@ def test_test_alert_reports_each_channel(tmp_path: Path) -> None:
             email={"host": "127.0.0.1", "port": server.port, "recipients": ["desk@example.org"]},
             operators=["ops@example.org"],
         )
-        ok = run("test-alert", cwd=tmp_path)
+        ok = cli("test-alert", cwd=tmp_path)
         assert ok.code == 0, ok.err
         assert ok.out.strip() == "test alert: 2 sent, 0 failed, 0 pending"
         assert {m["To"] for m in server.handler.messages} == {"desk@example.org", "ops@example.org"}
-    down = run("test-alert", cwd=tmp_path)  # the server is gone now
+    down = cli("test-alert", cwd=tmp_path)  # the server is gone now
     assert down.code == 1
     assert "Connection refused" in down.err and len(down.err.strip().splitlines()) == 1
     nothing = tmp_path / "empty"
     nothing.mkdir()
-    none = run("test-alert", cwd=nothing)
+    none = cli("test-alert", cwd=nothing)
     assert none.code == 1 and "no channel is configured" in none.err
 
 
@@ -359,6 +369,7 @@ def test_apprise_channel_posts_to_a_json_url(store: Store) -> None:
     assert payload["title"].startswith("USTR 2021 Notorious Markets List")
 
 
+@pytest.mark.slow
 def test_accepted_message_is_sent_even_if_quit_fails(store: Store) -> None:
     with SmtpServer(Handler(quit_reply="421 4.3.2 shutting down")) as server:
         cfg = config(store.url, port=server.port)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tracker.model import DeliveryStatus
+from tracker.model import AlertKind, DeliveryStatus
 from tracker.store import Store
 
 from .clirun import run
@@ -24,6 +24,8 @@ from .smtp_server import Handler, SmtpServer, free_port
 from .test_check import PDFS, settings
 from .ustr_fixture_site import build_ustr
 from .ustr_site import Site
+
+pytestmark = pytest.mark.slow  # real daemon processes
 
 
 def wait_for(what: Callable[[], Any], timeout: float = 60, message: str = "") -> Any:
@@ -63,6 +65,25 @@ class Daemon:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8")
+
+    def checked_since(self, why: str) -> bool:
+        """Whether a check ended (done, skipped or failed) after the daemon logged that one was
+        asked for (`why`: SIGUSR1, run_on_start)."""
+        ends = ("check done:", "skipped:", "check failed:", "without a result")
+        lines = self.output().splitlines()
+        asked = [n for n, line in enumerate(lines) if f"a check was asked for ({why})" in line]
+        return bool(asked) and any(any(e in line for e in ends) for line in lines[asked[-1] :])
+
+    def group_alive(self) -> bool:
+        """Whether a live process (not a zombie) is left in the daemon's process group."""
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid and fields[0] != "Z":
+                return True
+        return False
 
 
 @contextmanager
@@ -191,8 +212,8 @@ def test_sigkill_mid_delivery_loses_and_duplicates_nothing(
         def crash() -> None:
             if not killed:
                 killed.append(True)
-                first.kill_all()
-                time.sleep(0.5)  # the client is gone before the server answers
+                first.kill_all()  # the client is gone before the server answers
+                wait_for(lambda: not first.group_alive(), 10, "the killed daemon and its check")
 
         setattr(smtp.handler, f"on_{moment}", crash)
         build_ustr(site, {2020: PDFS[2020], 2021: PDFS[2021]})
@@ -213,7 +234,11 @@ def test_sigkill_mid_delivery_loses_and_duplicates_nothing(
                 status = run("status", "--json", cwd=tmp_path).json()
                 digest = [x["status"] for x in status["deliveries"] if x["kind"] == "digest"]
                 assert digest == ["unknown"]
-            time.sleep(1)
+            waiting = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+            wait_for(  # nothing left that could still be sent
+                lambda: not store.outbox.items(waiting, AlertKind.DIGEST),
+                message="the outbox settled",
+            )
             assert second.stop() == 0
     assert len(digests(smtp)) == 1
     assert digests(smtp)[0]["Subject"].startswith("USTR 2021 Notorious Markets List")
@@ -237,7 +262,10 @@ def test_two_daemons_on_postgresql_send_each_digest_once(
             lambda: all(r.outcome != "running" for r in last_runs(store, 10)),
             message="both daemons idle",
         )
-        time.sleep(2)
+        wait_for(  # each has ended the check SIGUSR1 asked for
+            lambda: a.checked_since("SIGUSR1") and b.checked_since("SIGUSR1"),
+            message="both daemons' checks",
+        )
         outcomes = [r.outcome for r in last_runs(store, 10)]
         assert outcomes.count("new_report") == 1 and outcomes.count("baseline") == 1
         assert a.stop() == 0 and b.stop() == 0

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy.orm import Session
 
 from tracker.store import Store, utcnow
@@ -28,6 +29,7 @@ def holder(url: str, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 def test_second_caller_is_told_or_waits(db_url: str) -> None:
     with Store(db_url) as store:
         other = holder(db_url, 3)
@@ -42,6 +44,7 @@ def test_second_caller_is_told_or_waits(db_url: str) -> None:
             other.wait(10)
 
 
+@pytest.mark.slow
 def test_a_dead_holder_does_not_block(db_url: str) -> None:
     with Store(db_url) as store:
         other = holder(db_url, 60)
