@@ -117,21 +117,8 @@ class ExportRow:
     source_url: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "review_year": self.review_year,
-            "market_id": self.market_id,
-            "name": self.name,
-            "kind": self.kind,
-            "country": self.country,
-            "city": self.city,
-            "domains": list(self.domains),
-            "page": self.page,
-            "heading": self.heading,
-            "report_title": self.report_title,
-            "report_revision": self.report_revision,
-            "report_sha256": self.report_sha256,
-            "source_url": self.source_url,
-        }
+        doc = {name: getattr(self, name) for name in EXPORT_FIELDS}
+        return {**doc, "domains": list(self.domains)}
 
 
 EXPORT_FIELDS: tuple[str, ...] = tuple(ExportRow.__dataclass_fields__)

@@ -175,9 +175,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         f"digest for {year}: {stats.sent} sent, {stats.pending} pending, {stats.failed} failed",
         file=sys.stderr,
     )
-    if stats.errors:
-        raise TrackerError(stats.errors[0])
-    return 0
+    return _delivered(stats.errors)
 
 
 def cmd_test_alert(args: argparse.Namespace) -> int:
@@ -187,8 +185,13 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
     with open_store(config) as store:
         stats = send_test_alert(config, store)
     print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
-    if stats.errors:
-        raise TrackerError(stats.errors[0])
+    return _delivered(stats.errors)
+
+
+def _delivered(errors: list[str]) -> int:
+    """0 when every message went through, else the first error as the one line."""
+    if errors:
+        raise TrackerError(errors[0])
     return 0
 
 
