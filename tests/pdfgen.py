@@ -134,6 +134,10 @@ class Typesetting:
     centre_sections: bool = True  # section headings centred
     physical_italic: bool = True  # modern physical entry headings bold-italic (bold emphasis)
     colour: str = "#1F4E79"
+    heading_measure: float = 1.0  # market headings wrap within this share of the text width
+    balance: bool = False  # market headings wrap to lines of even length (same line count)
+    heading_leading: float = 1.2  # market headings' line height / font size
+    marker_size: float = 0.6  # raised footnote markers' size / font size (rise: 0.35)
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ class ReportSpec:
     runin_sep: Literal[":", "–"] = ":"  # early era: `Name: text` or `Name (domain) – text`
     paragraphs: tuple[int, int] = (1, 2)  # paragraphs of text per entry (min, max)
     pdf_title: bool = True  # set the PDF's Title metadata
+    cover_date: str | None = None  # the cover's date line (default: drawn from the seed)
     seed: int = 0  # the running text
 
 
@@ -919,12 +924,38 @@ class _Para(Paragraph):
 
 class _Heading(_Para):
     """A heading: never split across pages, and (like Word's "keep with next") moved to the
-    next page unless `min_after` points of what follows fit below it."""
+    next page unless `min_after` points of what follows fit below it. Market headings may be
+    set in a narrower measure (`measure`, a share of the text width) and balanced (the
+    narrowest width that keeps their number of lines)."""
 
     min_after = 0.0
+    measure = 1.0
+    balance = False
+
+    def _width(self, aW: float) -> float:
+        width = aW * self.measure
+        if not self.balance:
+            return width
+
+        def count(w: float) -> int:
+            p = Paragraph(self.text, self.style)
+            p.wrap(w, 1e6)
+            return len(p.blPara.lines)
+
+        lines = count(width)
+        if lines < 2:
+            return width
+        lo, hi = width / lines, width
+        while hi - lo > 1.0:
+            mid = (lo + hi) / 2
+            if count(mid) > lines:
+                lo = mid
+            else:
+                hi = mid
+        return hi
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        w, h = Paragraph.wrap(self, aW, aH)
+        w, h = Paragraph.wrap(self, self._width(aW), aH)
         nh = self.ctx.notes_height(self.notes) if (self.notes and self.ctx) else 0.0
         if h + nh + self.min_after > aH + 1e-6:
             return w, max(h + nh + self.min_after, aH + 1)
@@ -969,7 +1000,8 @@ class _FillToBottom(Flowable):
             if self.runin and i == len(self.targets) - 1:
                 need += t.style.leading
             else:
-                need += Paragraph.wrap(t, aW, 1e6)[1]
+                width = t._width(aW) if isinstance(t, _Heading) else aW
+                need += Paragraph.wrap(t, width, 1e6)[1]
             if t.notes:
                 need += self.ctx.notes_height(t.notes)
             prev_after = t.getSpaceAfter()
@@ -1223,11 +1255,12 @@ class _Builder:
                     size = s + 2
             # caps: body font, body size, black: the text itself is upper-cased
             centred = level == "section" and ts.centre_sections
+            entry = level in ("entry", "physical")
             return ParagraphStyle(
                 name,
                 fontName=font,
                 fontSize=size,
-                leading=round(size * 1.2, 2),
+                leading=round(size * (ts.heading_leading if entry else 1.2), 2),
                 textColor=colour,
                 alignment=TA_CENTER if centred else TA_LEFT,
                 spaceBefore=round({"section": 1.4, "group": 1.0}.get(level, 0.6) * s, 1),
@@ -1288,6 +1321,8 @@ class _Builder:
 
     @property
     def cover_date_text(self) -> str:
+        if self.spec.cover_date:
+            return self.spec.cover_date
         rng = random.Random(self.spec.seed * 7 + self.spec.year)
         y = self.spec.year
         if self.era == "early":
@@ -1486,7 +1521,9 @@ class _Builder:
             return str(num)
         if mode == "unicode":
             return _unicode_superscript(num)
-        return f'<super rise="{size * 0.35:.1f}" size="{size * 0.6:.1f}">{num}</super>'
+        return (
+            f'<super rise="{size * 0.35:.1f}" size="{size * self.ts.marker_size:.1f}">{num}</super>'
+        )
 
     def _section(self, text: str, key: str, centred: bool = True) -> _Heading:
         style = (
@@ -1691,6 +1728,7 @@ class _Builder:
             markup += self._marker(num, style.fontSize)
         h = _Heading(markup, style).setup(self.ctx, key=e.key, notes=notes)
         h.min_after = 0.0 if e.market.at_page_bottom else self._keep_lines(style)
+        h.measure, h.balance = self.ts.heading_measure, self.ts.balance
         return h
 
     def _entry_text(self, e: _Entry) -> list[str]:

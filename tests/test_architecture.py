@@ -52,9 +52,12 @@ def imported(name: str) -> set[str]:
             if node.level:
                 anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 base = f"{anchor}.{base}" if base else anchor
-            out.add(base)
-            # `from tracker.store import models` imports the module tracker.store.models
-            out.update(f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in modules())
+            # `from tracker.store import models` imports the module tracker.store.models, not
+            # a name of the package (whose __init__ runs first, as for any submodule)
+            submodules = {f"{base}.{a.name}" for a in node.names} & modules().keys()
+            out.update(submodules)
+            if len(submodules) < len(node.names):
+                out.add(base)
     return out
 
 

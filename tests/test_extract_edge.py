@@ -22,6 +22,8 @@ from tracker.extract import extract
 from . import pdfgen
 from .pdfgen import Market, ReportSpec, Typesetting, online_market, physical_market
 
+pytestmark = pytest.mark.slow  # real PDFs, read in full
+
 Check = Callable[[bytes, dict[str, Any]], None]  # (pdf, truth): the hard case happened
 
 
@@ -341,6 +343,99 @@ CASES = [
             ts={"emphasis": "caps"},
         ),
         wrapped("PRIVATE LAYER-HOSTED SITES"),
+    ),
+    # -- headings in a narrower measure, balanced, at their own leading (issue 9, class 1) ---
+    case(
+        "narrow-measure-caps-wrap",
+        report(
+            "modern",
+            modern("ALIEXPRESS", "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM", "TAOBAO")
+            + MODERN_PHYSICAL,
+            ts={"heading_measure": 0.45, "font": "Helvetica", "body_size": 10.5},
+        ),
+        wrapped("WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM"),
+    ),
+    case(
+        "narrow-measure-three-lines-no-toc-help",
+        report(
+            "mid",
+            mid("MyEgy.to", POBIERAMY, "Primewire.ag") + MID_PHYSICAL,
+            ts={"heading_measure": 0.4, "font": "DejaVuSans", "body_size": 10.5},
+        ),
+        wrapped(POBIERAMY),
+    ),
+    case(
+        "balanced-heading-physical-descriptor",
+        report(
+            "modern",
+            MODERN_ONLINE
+            + phys("Asia Pacific Xinyang Clothing and Gift Market", "Tepito", "Anfu Market"),
+            ts={"heading_measure": 0.55, "balance": True, "font": "DejaVuSans"},
+        ),
+        wrapped("Asia Pacific Xinyang Clothing and Gift Market"),
+    ),
+    case(
+        "balanced-heading-open-parenthesis",
+        report(
+            "modern",
+            MODERN_ONLINE
+            + phys("Mercado San Juan de Dios (Mercado Libertad)", "Tepito", "La Salada"),
+            ts={"heading_measure": 0.5, "balance": True, "font": "Times-Roman"},
+        ),
+        wrapped("Mercado San Juan de Dios (Mercado Libertad)"),
+    ),
+    case(
+        "province-on-its-own-line",
+        report(
+            "modern",
+            MODERN_ONLINE
+            + phys("Yiwu International Trade City (China Commodity City)", "Anfu Market", "Tepito"),
+            ts={"heading_measure": 0.6, "font": "DejaVuSerif", "heading_leading": 1.45},
+        ),
+        wrapped("Yiwu International Trade City (China Commodity City)"),
+    ),
+    case(
+        "loose-heading-leading-at-page-foot",
+        report(
+            "modern",
+            flag(
+                modern("ALIEXPRESS", "BAIDU WANGPAN", "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM"),
+                "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM",
+                at_page_bottom=True,
+            )
+            + MODERN_PHYSICAL,
+            ts={"heading_measure": 0.5, "heading_leading": 1.5, "font": "Helvetica"},
+        ),
+        wrapped("WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM"),
+    ),
+    # -- run-ins with a raised marker before the separator (issue 9, class 2) ----------------
+    case(
+        "runin-large-raised-marker-sans",
+        report(
+            "early",
+            flag(flag(EARLY_ONLINE, "Xunlei", footnote=True), "Megaupload", footnote=True)
+            + flag(EARLY_PHYSICAL, "Tepito", footnote=True),
+            ts={"font": "DejaVuSans", "body_size": 11.0, "marker_size": 0.82},
+        ),
+    ),
+    case(
+        "runin-large-raised-marker-colon-outside",
+        report(
+            "early",
+            flag(EARLY_ONLINE, "Gougou", footnote=True) + EARLY_PHYSICAL,
+            ts={"font": "Helvetica", "marker_size": 0.85, "runin_colon_inside": False},
+        ),
+    ),
+    # -- the review year (issue 9, class 3) --------------------------------------------------
+    case(
+        "year-only-in-overview-december-date",
+        report(
+            "early",
+            EARLY_ONLINE[:3] + EARLY_PHYSICAL[:2],
+            year=2012,
+            pdf_title=False,
+            cover_date="December 13, 2012",
+        ),
     ),
     # -- page break between a heading and its text -------------------------------------------
     case(

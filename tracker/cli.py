@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even when the extracted counts differ from the counts the report states",
     )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print why each line got its role (the trace to paste into a bug report)",
+    )
+    p.add_argument(
+        "--page", type=int, metavar="N", help="with --explain: only the lines of PDF page N"
+    )
     operate.register(sub)
     history.register(sub)
     return parser
@@ -117,13 +125,18 @@ class _JsonFormatter(logging.Formatter):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from tracker.extract import extract
+    from tracker.extract import explain
 
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
-    report = extract(args.pdf)
+    report, trace = explain(args.pdf)
     if args.json:
-        print_json(report.to_json())
+        doc = report.to_json()
+        if args.explain:
+            doc["explain"] = trace.render(args.page).splitlines()
+        print_json(doc)
+    elif args.explain:
+        print(trace.render(args.page))
     else:
         print(render_report(report))
     if report.counts_match is False and not args.allow_mismatch:

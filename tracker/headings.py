@@ -75,7 +75,7 @@ _BODY_DOMAIN = re.compile(
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§¶"
 _TRAILING = re.compile(rf"[\s:;,.–—\-{_SUPERSCRIPTS}]+$")
 _LEADING = re.compile(r"^(?:[•·▪■►–—-]|\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[IVX]{1,4}\.)\s+", re.I)
-_DASH = re.compile(r"\s+[–—-]\s+")
+_DASH = re.compile(r"\s*[–—]\s*|\s+-\s+")  # an en or em dash, spaced or not; a spaced hyphen
 # words that make a parenthesis part of a market's name rather than its city
 _PLACE_WORDS = re.compile(
     r"\b(market|mall|bazaa?r|plaza|street|cent(?:er|re)|square|complex|building|arcade|souk|"

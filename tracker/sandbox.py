@@ -9,6 +9,7 @@ time limit (`extraction.timeout_s`); it prints the report as JSON.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -74,7 +75,7 @@ def main() -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except MemoryError:  # loading the libraries or reading the PDF
-        return OUT_OF_MEMORY
+        os._exit(OUT_OF_MEMORY)  # at once: an orderly exit needs memory too
     json.dump(report.to_json(full=True), sys.stdout)
     return 0
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import takewhile
 
-from tracker.pdftext import Document, Line
+from tracker.extract.layout import Document, Line
 
 _TOC_TITLE = re.compile(r"^(?:table\s+of\s+)?contents$", re.I)
 # text, then dot leaders or a wide gap (tab), then a page label

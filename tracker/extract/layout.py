@@ -1,9 +1,11 @@
-"""Turn a PDF into styled text lines: the only module that talks to pdfplumber.
+"""Characters into styled lines: pure geometry and style, no roles. The only module that talks to
+pdfplumber.
 
-Each page's characters are grouped into lines; each line keeps its spans of uniform style (font,
-size, weight, slant, colour) and marks raised small characters as footnote markers. Running
-headers, page numbers and footnotes are recognised here, so the structure reader above sees only
-the text of the page body.
+Each page's characters are grouped into rows; each row becomes a `Line` of `Span`s of uniform
+style (font, size, weight, slant, colour), with raised smaller characters marked as footnote
+markers. A line knows its baseline and size, so the structure reader above measures distances
+baseline to baseline, unmoved by a raised marker. Running headers, folios and footnotes are
+recognised here and set aside.
 """
 
 from __future__ import annotations
@@ -21,17 +23,30 @@ from pathlib import Path
 from typing import Any
 
 from tracker.errors import ExtractionError
+from tracker.extract import thresholds as th
 
 log = logging.getLogger(__name__)
 
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$|bd$|[a-z]bd[a-z]*$", re.I)
-_ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$", re.I)
+_BOLD = re.compile(
+    r"bold|black|heavy|semibold|demi|medi$|,b$|-b$|bd$|[a-z]bd[a-z]*$|^cmbx|^cmb\d", re.I
+)
+_ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$|^cmti|^cmsl", re.I)
 _FOLIO = re.compile(r"^\W*(?:page\s+)?(\d{1,4}|[ivxlcdm]{1,8})(?:\s+of\s+\d+)?\W*$", re.I)
 _FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§])\s*\S")
 _LIGATURES = str.maketrans(
-    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st", "\xa0": " "}
+    {
+        "ﬀ": "ff",
+        "ﬁ": "fi",
+        "ﬂ": "fl",
+        "ﬃ": "ffi",
+        "ﬄ": "ffl",
+        "ﬅ": "st",
+        "ﬆ": "st",
+        "\xa0": " ",
+        "\xad": "-",
+    }
 )
-_MARGIN = 0.11  # share of the page height where running headers, footers and folios live
+_FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,33 +73,30 @@ class Line:
     x0: float
     x1: float
     spans: tuple[Span, ...]
+    baseline: float = 0.0  # of the line's main-size text, from the top of the page
     role: str = "text"  # text | header | folio | footnote | small
     text: str = field(init=False)
+    style: Style = field(init=False)  # the style of most of its (non-marker) characters
 
     def __post_init__(self) -> None:
         self.text = normalize_text("".join(s.text for s in self.spans if not s.sup)).strip()
-
-    @property
-    def style(self) -> Style:
-        """The style of most of the line's (non-marker) characters."""
         weights: Counter[Style] = Counter()
         for s in self.spans:
             if not s.sup:
-                weights[s.style] += len(s.text.strip()) or 0
-        if not weights:
-            return self.spans[0].style
-        return weights.most_common(1)[0][0]
+                weights[s.style] += len(s.text.strip())
+        self.style = weights.most_common(1)[0][0] if weights else self.spans[0].style
 
     @property
     def size(self) -> float:
         return self.style.size
 
     @property
-    def height(self) -> float:
-        return self.bottom - self.top
+    def plain(self) -> str:
+        """The text with tabs as spaces."""
+        return self.text.replace("\t", " ")
 
     def __repr__(self) -> str:  # compact, for debugging and test failures
-        return f"Line(p{self.page} y{self.top:.0f} {self.role} {self.text!r})"
+        return f"Line(p{self.page} y{self.baseline:.0f} {self.role} {self.text!r})"
 
 
 @dataclass(slots=True)
@@ -112,17 +124,10 @@ class Document:
                 if line.role == role:
                     yield line
 
-    @property
-    def text_left(self) -> float:
-        return min((ln.x0 for ln in self.lines() if ln.style == self.body), default=72.0)
-
-    @property
-    def text_right(self) -> float:
-        return max((ln.x1 for ln in self.lines() if ln.style == self.body), default=540.0)
-
 
 def normalize_text(text: str) -> str:
-    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed."""
+    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed. A soft hyphen
+    in a PDF's text was drawn (an undrawn one leaves no glyph), so it is a hyphen."""
     text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
     return re.sub(r" *\t[ \t]*", "\t", re.sub(r" +", " ", text))
 
@@ -130,8 +135,6 @@ def normalize_text(text: str) -> str:
 def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None) -> Document:
     """Read a PDF (a path or its bytes) into styled lines; `pages` limits it to 1-based pages."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
 
     fp: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     head = source[:1024] if isinstance(source, bytes) else _head(Path(source))
@@ -149,19 +152,38 @@ def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None
             metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str)}
     except ExtractionError:
         raise
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # pdfminer raises many private types for damaged files
-        if _memory_error(exc):
-            raise MemoryError from exc
-        if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
-            raise ExtractionError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
-        raise
+        error = _read_error(exc)
+        if error is exc:
+            raise
+        raise error from exc
     if not read:
         raise ExtractionError("the PDF has no pages")
+    if not any(p.lines for p in read):
+        raise ExtractionError("no text layer: a scanned or image-only PDF")
     body = _body_style(read)
     _mark_roles(read, body)
     return Document(pages=read, metadata=metadata, body=body, page_count=count)
+
+
+def _read_error(exc: BaseException) -> BaseException:
+    """The one-line error for a PDF pdfminer cannot read (a MemoryError stays one)."""
+    if _memory_error(exc):
+        return MemoryError()
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    names = " ".join(type(e).__name__ for e in chain)
+    if re.search(r"Password|Encrypt", names) or any("encrypt" in str(e).lower() for e in chain):
+        return ExtractionError("an encrypted PDF: it cannot be read without its password")
+    from_pdf = any(type(e).__module__.startswith(("pdfminer", "pdfplumber")) for e in chain)
+    if not from_pdf and not isinstance(exc, ValueError | KeyError | TypeError | IndexError):
+        return exc
+    detail = next((str(e) for e in chain if str(e).strip()), "")
+    detail = f": {detail[:200]}" if detail else ""
+    return ExtractionError(f"not a readable PDF ({type(exc).__name__}{detail})")
 
 
 def _memory_error(exc: BaseException) -> bool:
@@ -216,43 +238,81 @@ class _Char:
     x1: float
     top: float
     bottom: float
+    baseline: float  # from the top of the page, text rise included
     style: Style
 
     @classmethod
     def of(cls, obj: Any, page_top: float) -> _Char:
+        # pdfminer puts the glyph box's bottom at the font's descent below the baseline, text
+        # rise included; undo the descent to get the baseline the glyph sits on
+        descent = _descent(obj) * obj.size
         return cls(
             text=obj.get_text(),
             x0=obj.x0,
             x1=obj.x1,
             top=page_top - obj.y1,
             bottom=page_top - obj.y0,
+            baseline=page_top - (obj.y0 - descent),
             style=_style(obj),
         )
 
 
 _STYLE_CACHE: dict[tuple[Any, ...], Style] = {}
+_FONT_CACHE: dict[int, tuple[float, bool]] = {}
+
+
+def _font_facts(font: Any) -> tuple[float, bool]:
+    """(descent per unit of size, bold by its descriptor) of a pdfminer font, cached."""
+    key = id(font)
+    facts = _FONT_CACHE.get(key)
+    if facts is None:
+        try:
+            descent = float(font.get_descent())
+        except Exception:  # a damaged font dictionary
+            descent = 0.0
+        descriptor = getattr(font, "descriptor", None) or {}
+        try:
+            weight = float(descriptor.get("FontWeight", 0) or 0)
+            flags = int(descriptor.get("Flags", 0) or 0)
+        except (TypeError, ValueError):
+            weight, flags = 0.0, 0
+        facts = (descent, weight >= 600 or bool(flags & _FORCE_BOLD))
+        if len(_FONT_CACHE) > 4096:
+            _FONT_CACHE.clear()
+        _FONT_CACHE[key] = facts
+    return facts
+
+
+def _descent(obj: Any) -> float:
+    font = getattr(obj, "font", None)
+    return _font_facts(font)[0] if font is not None else 0.0
 
 
 def _style(obj: Any) -> Style:
     color = getattr(getattr(obj, "graphicstate", None), "ncolor", None)
     skew = abs(obj.matrix[2]) > 0.05 * abs(obj.matrix[3]) if obj.matrix[3] else False
-    key = (obj.fontname, round(obj.size * 2) / 2, str(color), skew)
+    step = th.STYLE_SIZE_STEP
+    key = (obj.fontname, round(obj.size / step) * step, str(color), skew)
     style = _STYLE_CACHE.get(key)
     if style is None:
         base = obj.fontname.split("+")[-1]
-        if isinstance(color, (list, tuple)):
-            color_s = ",".join(f"{c:.2f}" for c in color if isinstance(c, (int, float)))
+        font = getattr(obj, "font", None)
+        described_bold = _font_facts(font)[1] if font is not None else False
+        if isinstance(color, list | tuple):
+            color_s = ",".join(f"{c:.2f}" for c in color if isinstance(c, int | float))
         else:
-            color_s = f"{color:.2f}" if isinstance(color, (int, float)) else ""
+            color_s = f"{color:.2f}" if isinstance(color, int | float) else ""
         if color_s in ("", "0.00", "0.00,0.00,0.00", "0.00,0.00,0.00,1.00"):
             color_s = "black"
         style = Style(
             font=base,
             size=key[1],
-            bold=bool(_BOLD.search(base)),
+            bold=bool(_BOLD.search(base)) or described_bold,
             italic=bool(_ITALIC.search(base)) or skew,
             color=color_s,
         )
+        if len(_STYLE_CACHE) > 4096:
+            _STYLE_CACHE.clear()
         _STYLE_CACHE[key] = style
     return style
 
@@ -265,7 +325,7 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
         for i in range(len(rows) - 1, max(len(rows) - 4, -1), -1):
             top, bottom, members = rows[i]
             overlap = min(bottom, ch.bottom) - max(top, ch.top)
-            if overlap > 0.5 * min(h, bottom - top):
+            if overlap > th.ROW_OVERLAP * min(h, bottom - top):
                 members.append(ch)
                 break
         else:
@@ -273,41 +333,52 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
     return [sorted(members, key=lambda c: c.x0) for _, _, members in rows]
 
 
+def _is_marker(ch: _Char, main_size: float, baseline: float) -> bool:
+    """A footnote marker: smaller than the line's text and raised above its baseline."""
+    size = ch.style.size
+    rise = baseline - ch.baseline
+    if size <= th.MARKER_TINY * main_size:
+        return rise >= th.MARKER_RISE_SMALL * main_size
+    return size <= th.MARKER_SIZE * main_size and rise >= th.MARKER_RISE * main_size
+
+
 def _make_line(page: int, row: list[_Char]) -> Line:
     sizes = Counter(c.style.size for c in row if not c.text.isspace())
     main_size = sizes.most_common(1)[0][0] if sizes else row[0].style.size
-    baseline = statistics.median(c.bottom for c in row if c.style.size == main_size)
+    baseline = statistics.median(c.baseline for c in row if c.style.size == main_size)
     items: list[tuple[str, Style, bool]] = []
     prev: _Char | None = None
     for ch in row:
         if prev is not None and _duplicate(prev, ch):
             continue  # the same glyph drawn twice (fake bold, shadows)
-        sup = ch.style.size <= 0.8 * main_size and ch.bottom < baseline - 0.15 * main_size
+        sup = not ch.text.isspace() and _is_marker(ch, main_size, baseline)
         if prev is not None and not ch.text.isspace() and not prev.text.isspace():
             gap = ch.x0 - prev.x1
             size = min(ch.style.size, prev.style.size)
-            if gap > 0.2 * size:  # a wide gap (tab, TOC page number) becomes a tab
-                items.append(("\t" if gap > 2.5 * size else " ", ch.style, sup))
+            if gap > th.WORD_GAP * size:  # a wide gap (tab, TOC page number) becomes a tab
+                items.append(("\t" if gap > th.TAB_GAP * size else " ", ch.style, sup))
         items.append((ch.text, ch.style, sup))
         prev = ch
     spans = tuple(
-        Span("".join(t for t, _, _ in group), style, sup)
+        Span(normalize_text("".join(t for t, _, _ in group)), style, sup)
         for (style, sup), group in groupby(items, key=lambda i: (i[1], i[2]))
     )
+    main = [c for c in row if c.style.size == main_size and not c.text.isspace()] or row
     return Line(
         page=page,
-        top=min(c.top for c in row),
-        bottom=max(c.bottom for c in row),
+        top=min(c.top for c in main),
+        bottom=max(c.bottom for c in main),
         x0=row[0].x0,
         x1=row[-1].x1,
         spans=spans,
+        baseline=baseline,
     )
 
 
 def _duplicate(a: _Char, b: _Char) -> bool:
     return (
         a.text == b.text
-        and abs(a.x0 - b.x0) < 0.3 * max(a.x1 - a.x0, 0.1)
+        and abs(a.x0 - b.x0) < th.DUPLICATE_GLYPH * max(a.x1 - a.x0, 0.1)
         and abs(a.top - b.top) < 1.0
     )
 
@@ -331,28 +402,30 @@ def _mark_roles(pages: list[Page], body: Style) -> None:
             if _in_margin(line, page):
                 seen.add(_repeat_key(line))
         repeats.update(seen)
-    threshold = max(3, 0.3 * len(pages))
+    threshold = max(3, th.REPEAT_SHARE * len(pages))
     for page in pages:
         for line in page.lines:
-            small = line.size <= body.size - 0.5
-            if small and line.top > page.height * 0.4 and _FOOTNOTE.match(line.text):
+            small = line.size <= body.size - th.SMALL_PRINT
+            low = line.top > page.height * th.FOOTNOTE_ZONE
+            if small and low and _FOOTNOTE.match(line.text):
                 line.role = "footnote"  # even when its wording recurs on other pages
                 continue
             if _in_margin(line, page):
-                if _FOLIO.match(line.text) and line.size <= body.size * 1.1:
+                if (m := _FOLIO.match(line.text)) and line.size <= body.size * 1.1:
                     line.role = "folio"
                     if line.top > page.height / 2 or page.folio is None:
-                        page.folio = _FOLIO.match(line.text).group(1)  # type: ignore[union-attr]
+                        page.folio = m.group(1)
                     continue
                 if len(pages) >= 3 and repeats[_repeat_key(line)] >= threshold:
                     line.role = "header"
                     continue
             if small:
-                line.role = "footnote" if line.top > page.height * 0.4 else "small"
+                line.role = "footnote" if low else "small"
 
 
 def _in_margin(line: Line, page: Page) -> bool:
-    return line.bottom < page.height * _MARGIN or line.top > page.height * (1 - _MARGIN)
+    band = th.MARGIN_BAND
+    return line.bottom < page.height * band or line.top > page.height * (1 - band)
 
 
 def _repeat_key(line: Line) -> tuple[str, int]:

@@ -1,0 +1,30 @@
+"""Reports set by other layout engines than the samples' (tests/typeset: HTML and CSS printed by
+Chromium, Typst, and a .docx converted by LibreOffice), each with a look drawn at random: fonts,
+sizes, line spacing, headings in a narrower or balanced measure, markers, page furniture. Their
+truth pages come from the PDFs' own outline or named destinations. Committed as made, so the
+suite needs none of the engines; `tests/fixtures/engines/README.md` says how to make more."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tracker.extract import extract
+
+from . import pdfgen
+from .conftest import FIXTURES
+
+PDFS = sorted((FIXTURES / "engines").glob("*.pdf"))
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
+def test_engine_report_exact(pdf: Path) -> None:
+    truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    got = extract(pdf).to_json()
+    diffs = pdfgen.compare(got, truth)
+    assert not diffs, "\n".join([pdf.stem, *diffs, f"warnings: {got['warnings']}"])
+    assert not got["warnings"] or truth["stated_counts"] is None

@@ -1,0 +1,244 @@
+"""Entries from the chosen reading: each market heading's name, city and domains (by the grammar
+in `tracker.headings`), its country from the group above it, its page, and the start of its text.
+A hyphen at a line break is resolved by the table of contents, then by the report's own words;
+a footnote number glued to a heading at full size is dropped when that footnote is on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from tracker import headings as hd
+from tracker.countries import display_country
+from tracker.extract.classify import Heading, SectionReading
+from tracker.extract.layout import Document, Line
+from tracker.extract.toc import Toc
+from tracker.extract.trace import Role
+from tracker.model import Entry, Notice, NoticeCode
+
+
+@dataclass(frozen=True)
+class Found:
+    entry: Entry
+    key: tuple[int, float]  # page, baseline: the heading's place in the document
+
+
+class Builder:
+    def __init__(self, doc: Document, toc: Toc) -> None:
+        self.doc, self.toc = doc, toc
+        self.listed = {hd.fold(n) for n in toc.online_names}
+
+    def entries(
+        self, reading: SectionReading, heads: list[Heading], notes: list[Notice]
+    ) -> list[Found]:
+        markets = [h for h in heads if h.role in (Role.MARKET, Role.RUNIN)]
+        paren_city = not any(hd.has_city_separator(_readings(reading, h)[0]) for h in markets)
+        group: str | None = None
+        out: list[Found] = []
+        for head in heads:
+            if head.role is Role.GROUP:
+                group = hd.clean(_readings(reading, head)[0])
+            elif head.role in (Role.MARKET, Role.RUNIN):
+                text = _body_text(reading, head)
+                out.append(self._entry(reading, head, text, group, paren_city, notes))
+        return out
+
+    def _entry(
+        self,
+        reading: SectionReading,
+        head: Heading,
+        text: str,
+        group: str | None,
+        paren_city: bool,
+        notes: list[Notice],
+    ) -> Found:
+        first = reading.items[head.first].line
+        heading = self._pick_reading(_readings(reading, head), text)
+        heading = _strip_glued_marker(heading, self._footnote_marks(first.page), text, self.listed)
+        if reading.kind == "online":
+            oh = hd.online_heading(heading)
+            domains = tuple(dict.fromkeys([*oh.domains, *hd.body_domains(text)]))
+            entry = Entry(oh.name, "online", first.page, domains=domains)
+        else:
+            ph = hd.physical_heading(heading, paren_city)
+            country = None
+            if group is None:
+                notes.append(
+                    Notice(
+                        NoticeCode.NO_COUNTRY,
+                        f"physical market {ph.name!r} (page {first.page}) has no country",
+                        kind="physical",
+                        page=first.page,
+                    )
+                )
+            else:
+                country = display_country(group)
+            entry = Entry(ph.name, "physical", first.page, country=country, city=ph.city)
+        if not entry.name:
+            notes.append(
+                Notice(
+                    NoticeCode.EMPTY_HEADING,
+                    f"an empty heading on page {first.page} was skipped",
+                    kind=reading.kind,
+                    page=first.page,
+                )
+            )
+        entry = replace(entry, heading=hd.clean(heading), excerpt=text[:400])
+        return Found(entry, (first.page, first.baseline))
+
+    def _pick_reading(self, texts: list[str], body_text: str) -> str:
+        """Choose between readings of a hyphen at a line break, by the table of contents, then
+        by the entry's own text, then by the report's words."""
+        if len(texts) == 1:
+            return texts[0]
+        toc = {_squash(n) for n in self.toc.online_names}
+        for t in texts:
+            if _squash(hd.clean(t)) in toc:
+                return t
+        body = _squash(body_text)
+        for t in texts:
+            if _squash(hd.clean(t)) in body:
+                return t
+        for words in (_words(body_text), self.doc_words):
+            for t in texts:
+                others = set().union(*(set(o.split()) for o in texts if o != t))
+                own = [w.strip("(),").casefold() for w in t.split() if w not in others]
+                if own and all(w in words for w in own):
+                    return t
+        return texts[0]
+
+    @cached_property
+    def doc_words(self) -> set[str]:
+        return _words(" ".join(ln.text for ln in self.doc.lines()))
+
+    def _footnote_marks(self, page: int) -> set[str]:
+        marks: set[str] = set()
+        for ln in self.doc.page(page).lines:
+            if ln.role == "footnote":
+                marks.update(s.text.strip() for s in ln.spans if s.sup)
+                if m := re.match(r"^(\d{1,3})(?!\d)", ln.text):
+                    marks.add(m.group(1))
+        return marks
+
+
+def _readings(reading: SectionReading, head: Heading) -> list[str]:
+    """The heading's text, one reading per way of resolving a hyphen at a line break; the
+    likelier first (a lower-case continuation drops the hyphen)."""
+    readings = [""]
+    for n, i in enumerate(head.items):
+        item = reading.items[i]
+        new = (item.runin.name if item.runin else item.line.plain).strip()
+        if n == 0:
+            readings = [new]
+            continue
+        out: list[str] = []
+        for t in readings:
+            t = t.rstrip()
+            if t.endswith("-") and not t.endswith(" -"):
+                keep, drop = t + new, t[:-1] + new
+                out += [drop, keep] if new[:1].islower() else [keep, drop]
+            else:
+                out.append(f"{t} {new}")
+        readings = list(dict.fromkeys(out))
+    return readings
+
+
+def _body_text(reading: SectionReading, head: Heading) -> str:
+    last = reading.items[head.items[-1]]
+    parts = [last.runin.rest] if last.runin else []
+    for item in reading.items[head.items[-1] + 1 :]:
+        if item.kind != "text":
+            break
+        parts.append(item.line.plain)
+    return join_lines(parts)
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[\w’'-]+", text)}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def join_lines(parts: list[str], dehyphenate: bool = False) -> str:
+    """Lines as running text; a word broken at a line end is joined (`mar-` `kets`: `markets`
+    when `dehyphenate`, else the hyphen stays: `e-` `commerce`)."""
+    out = ""
+    for part in parts:
+        part = part.replace("\t", " ").strip()
+        if not part:
+            continue
+        if out.endswith("-"):
+            broken = dehyphenate and part[:1].islower() and out[-2:-1].isalpha()
+            out = (out[:-1] if broken else out) + part
+        else:
+            out = f"{out} {part}" if out else part
+    return out
+
+
+def _strip_glued_marker(heading: str, marks: set[str], body_text: str, listed: set[str]) -> str:
+    """Drop a footnote number printed at full size after a heading (`TAOBAO2`, `DYTT87`,
+    `Tepito, Mexico City7` with that footnote on the page), unless the entry's text or the
+    table of contents spells the heading with those digits."""
+    m = re.match(r"^(?P<name>.*\D)(?P<num>\d{1,4})[:.]?$", heading.strip())
+    if not m:
+        return heading
+    body = hd.fold(body_text)
+    if hd.fold(heading) in body or hd.fold(hd.clean(heading)) in listed:
+        return heading
+    digits = m.group("num")
+    if hd.fold(hd.clean(m.group("name"))) in listed:  # the contents print it without them
+        return m.group("name").rstrip()
+    for cut in range(len(digits)):  # the longest suffix that is a footnote on this page
+        if digits[cut:] in marks:
+            return (m.group("name") + digits[:cut]).rstrip()
+    return heading
+
+
+def check_toc(found: list[Found], toc: Toc, lines: list[Line], notes: list[Notice]) -> list[Found]:
+    """Compare the online headings with the table of contents; recover a listed market whose
+    heading was not set apart, and say so."""
+    listed = {hd.fold(n): n for n in toc.online_names}
+    have = {hd.fold(f.entry.heading) for f in found} | {hd.fold(f.entry.name) for f in found}
+    for f in found:
+        if f.entry.kind == "online" and not (
+            {hd.fold(f.entry.heading), hd.fold(f.entry.name)} & listed.keys()
+        ):
+            notes.append(
+                Notice(
+                    NoticeCode.NOT_IN_TOC,
+                    f"online market {f.entry.name!r} (page {f.entry.page}) "
+                    "is not in the table of contents",
+                    kind="online",
+                    page=f.entry.page,
+                )
+            )
+    for key, name in listed.items():
+        if key in have:
+            continue
+        line = next((ln for ln in lines if hd.fold(hd.clean(ln.text)) == key), None)
+        if line is None:
+            notes.append(
+                Notice(
+                    NoticeCode.TOC_MISSING,
+                    f"the table of contents lists {name!r} but no such heading was found",
+                    kind="online",
+                )
+            )
+            continue
+        oh = hd.online_heading(name)
+        entry = Entry(oh.name, "online", line.page, domains=oh.domains, heading=name)
+        found.append(Found(entry, (line.page, line.baseline)))
+        notes.append(
+            Notice(
+                NoticeCode.TOC_RECOVERED,
+                f"{name!r} (page {line.page}) recovered from the table of contents: "
+                "its heading is not set apart from the text",
+                kind="online",
+                page=line.page,
+            )
+        )
+    return found

@@ -1,0 +1,48 @@
+"""Where the results are: the online and physical sections, found by their headings. The
+Overview, Issue Focus, Positive Developments and Public Information never count."""
+
+from __future__ import annotations
+
+import re
+
+from tracker.errors import ExtractionError
+from tracker.extract.features import heading_like, styled
+from tracker.extract.layout import Line, Style
+from tracker.model import Kind
+
+_NUM = r"(?:[A-Z0-9]{1,3}[.)]\s+)?"  # optional section numbering: "B.", "2)", "IV."
+SECTION = {
+    "online": re.compile(rf"^{_NUM}(?:notorious\s+)?online\s+market(?:s|places?)$", re.I),
+    "physical": re.compile(rf"^{_NUM}(?:notorious\s+)?physical\s+market(?:s|places?)$", re.I),
+}
+RESULTS = re.compile(rf"^{_NUM}results\b", re.I)
+_END = re.compile(
+    rf"^{_NUM}(?:public\s+information|positive\s+developments|issue\s+focus|overview|annex|"
+    r"appendix|conclusions?|endnotes|methodology|table\s+of\s+contents)\b",
+    re.I,
+)
+
+
+def find_sections(lines: list[Line], body: Style) -> dict[Kind, tuple[int, int]]:
+    """The [start, end) line ranges of the online and physical results sections (the section
+    heading itself excluded)."""
+    results = next(
+        (i for i, ln in enumerate(lines) if RESULTS.match(ln.plain) and styled(ln, body)), 0
+    )
+    starts: dict[Kind, int] = {}
+    for kind, pattern in SECTION.items():
+        hits = [i for i, ln in enumerate(lines) if pattern.match(ln.plain)]
+        after = [i for i in hits if i > results]
+        if after or hits:
+            starts[kind] = (after or hits)[0]  # type: ignore[index]
+    if not starts:
+        raise ExtractionError(
+            "no 'Online Markets' or 'Physical Markets' section found: "
+            "is this a Review of Notorious Markets?"
+        )
+    ends = [i for i, ln in enumerate(lines) if _END.match(ln.plain) and heading_like(ln, body)]
+    out: dict[Kind, tuple[int, int]] = {}
+    for kind, start in starts.items():
+        stops = [i for i in [*starts.values(), *ends, len(lines)] if i > start]
+        out[kind] = (start + 1, min(stops))
+    return out
