@@ -3,6 +3,9 @@
 Each channel sends one message to one recipient and says how it went: a `Permanent` error
 (the server refused for good: never retried), a `Transient` one (retried later), and, through
 `on_commit`, the moment past which the server may have accepted the message.
+
+A channel is one class in CHANNELS: its `name` (stored with each outbox row), the digest
+recipients the configuration gives it, and `send`. A new channel is one class and one line.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-from tracker.config import AlertsConfig, Config, EmailConfig
-from tracker.errors import DeliveryError
+from tracker.config import Config, EmailConfig
 
 log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """An alert channel did not accept a message."""
 
 
 class Transient(DeliveryError):
@@ -48,7 +54,14 @@ class Outgoing:
 
 
 class Channel(Protocol):
-    name: str
+    name: ClassVar[str]
+
+    def __init__(self, config: Config) -> None: ...
+
+    @staticmethod
+    def recipients(config: Config) -> list[str]:
+        """Who receives the digest through this channel (empty: not configured)."""
+        ...
 
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None: ...
 
@@ -60,12 +73,18 @@ def url_key(url: str) -> str:
 
 
 class SmtpChannel:
-    name = "email"
+    name: ClassVar[str] = "email"
 
-    def __init__(self, cfg: EmailConfig) -> None:
+    def __init__(self, config: Config) -> None:
+        cfg: EmailConfig = config.alerts.email
         if not cfg.host:
             raise Permanent("alerts.email.host is not set")
         self.cfg = cfg
+
+    @staticmethod
+    def recipients(config: Config) -> list[str]:
+        email = config.alerts.email
+        return list(email.recipients) if email.host else []
 
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
         msg = self._build(message)
@@ -162,11 +181,15 @@ def _classify(code: int, reply: bytes | str, step: str) -> DeliveryError:
 class WebhookChannel:
     """POST {"text": ..., "subject": ..., "body": ...}: Slack-compatible, and easy elsewhere."""
 
-    name = "webhook"
+    name: ClassVar[str] = "webhook"
 
-    def __init__(self, urls: list[str], timeout_s: float) -> None:
-        self.urls = {url_key(u): u for u in urls}
-        self.timeout_s = timeout_s
+    def __init__(self, config: Config) -> None:
+        self.urls = {url_key(w.url): w.url for w in config.alerts.webhooks}
+        self.timeout_s = config.http.timeout_s
+
+    @staticmethod
+    def recipients(config: Config) -> list[str]:
+        return [url_key(w.url) for w in config.alerts.webhooks]
 
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
         import requests
@@ -193,10 +216,14 @@ class WebhookChannel:
 
 
 class AppriseChannel:
-    name = "apprise"
+    name: ClassVar[str] = "apprise"
 
-    def __init__(self, urls: list[str]) -> None:
-        self.urls = {url_key(u): u for u in urls}
+    def __init__(self, config: Config) -> None:
+        self.urls = {url_key(u): u for u in config.alerts.apprise}
+
+    @staticmethod
+    def recipients(config: Config) -> list[str]:
+        return [url_key(u) for u in config.alerts.apprise]
 
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
         try:
@@ -216,20 +243,17 @@ class AppriseChannel:
             raise Transient(f"apprise {message.recipient}: the service did not accept it")
 
 
+CHANNELS: dict[str, type[Channel]] = {
+    c.name: c for c in (SmtpChannel, WebhookChannel, AppriseChannel)
+}
+
+
 def channel(name: str, config: Config) -> Channel:
-    cfg = config.alerts
-    if name == "email":
-        return SmtpChannel(cfg.email)
-    if name == "webhook":
-        return WebhookChannel([w.url for w in cfg.webhooks], config.http.timeout_s)
-    if name == "apprise":
-        return AppriseChannel(list(cfg.apprise))
-    raise Permanent(f"unknown channel {name!r}")
+    if name not in CHANNELS:
+        raise Permanent(f"unknown channel {name!r}")
+    return CHANNELS[name](config)
 
 
-def digest_recipients(cfg: AlertsConfig) -> list[tuple[str, str]]:
+def digest_recipients(config: Config) -> list[tuple[str, str]]:
     """(channel, recipient) pairs that receive the digest."""
-    out = [("email", r) for r in cfg.email.recipients] if cfg.email.host else []
-    out += [("webhook", url_key(w.url)) for w in cfg.webhooks]
-    out += [("apprise", url_key(u)) for u in cfg.apprise]
-    return out
+    return [(name, r) for name, c in CHANNELS.items() for r in c.recipients(config)]

@@ -2,20 +2,40 @@
 
 Each problem is raised at most once a day (the outbox key carries the problem and the date):
 the source blocked, or failing several checks in a row; an extraction that needs review; a seed
-page that used to list reports and now lists none; deliveries failing for over a day.
+page that used to list reports and now lists none; deliveries failing for over a day. What is
+wrong is decided on facts (the check's outcome, warning codes), never on a message's words.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.outbox import queue_message
+from alerts.outbox import Outbox, Queue, now_utc, queue_message
 from tracker.config import Config
-from tracker.store import Store, utcnow
-from tracker.store import outbox as box
+from tracker.model import (
+    AlertKind,
+    CheckRun,
+    CheckStatus,
+    CheckWarning,
+    DeliveryStatus,
+    WarningCode,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckFacts:
+    """What a check revealed, as the operators' alerts need it."""
+
+    blocked: bool  # the source refused this client
+    error: str | None
+    needs_review: Sequence[int]  # years stored with counts that differ from their own
+    warnings: Sequence[CheckWarning]
+    recent: Sequence[CheckRun]  # the latest checks, newest first (this one included)
 
 
 def recipients(config: Config) -> list[tuple[str, str]]:
@@ -25,85 +45,98 @@ def recipients(config: Config) -> list[tuple[str, str]]:
 
 
 def raise_problem(
-    store: Store, config: Config, problem: str, subject: str, text: str, now: datetime | None = None
+    queue: Queue,
+    config: Config,
+    problem: str,
+    subject: str,
+    text: str,
+    now: datetime | None = None,
 ) -> int:
     """Queue an operator alert unless the same problem was raised today; returns 1 if queued."""
-    now = now or utcnow()
+    now = now or now_utc()
     log.info("operator alert: %s", subject)
     to = recipients(config)
     if not to:
         return 0
-    with store.session() as s:
-        return queue_message(
-            s,
-            "operator",
-            f"{problem}:{now.date().isoformat()}",
-            to,
-            f"[nml-tracker] {subject}",
-            text + _footer(),
-        )
+    return queue_message(
+        queue,
+        AlertKind.OPERATOR,
+        f"{problem}:{now.date().isoformat()}",
+        to,
+        f"[nml-tracker] {subject}",
+        text + _footer(),
+    )
 
 
-def after_check(
-    store: Store,
-    config: Config,
-    *,
-    blocked: bool,
-    error: str | None,
-    needs_review: list[int],
-    warnings: list[str],
-) -> int:
+def after_check(outbox: Outbox, config: Config, facts: CheckFacts) -> int:
     """Raise what a check revealed; returns how many alerts were queued."""
-    queued = 0
+    return (
+        _source_trouble(outbox, config, facts)
+        + sum(_needs_review(outbox, config, year, facts.warnings) for year in facts.needs_review)
+        + sum(
+            raise_problem(
+                outbox,
+                config,
+                "layout-changed",
+                "a seed page no longer lists any report",
+                f"  {w.message}\n",
+            )
+            for w in facts.warnings
+            if w.code is WarningCode.LAYOUT_CHANGED
+        )
+        + after_delivery(outbox, config)
+    )
+
+
+def _source_trouble(queue: Queue, config: Config, facts: CheckFacts) -> int:
     n = config.alerts.failures_before_alert
-    runs = store.last_runs(n)
-    if blocked and error:
-        queued += raise_problem(
-            store,
+    runs = facts.recent[:n]
+    if facts.blocked and facts.error:
+        return raise_problem(
+            queue,
             config,
             "source-blocked",
             "the source is blocking the tracker",
-            f"The last check failed:\n\n  {error}\n",
+            f"The last check failed:\n\n  {facts.error}\n",
         )
-    elif len(runs) >= n and all(r["outcome"] == "failed" for r in runs):
-        errors = "\n".join(f"  {r['started_at']}: {r['error']}" for r in runs)
-        queued += raise_problem(
-            store,
+    if len(runs) >= n and all(r.outcome is CheckStatus.FAILED for r in runs):
+        errors = "\n".join(
+            f"  {r.started_at.isoformat(timespec='seconds')}: {r.error}" for r in runs
+        )
+        return raise_problem(
+            queue,
             config,
             "source-failing",
             f"the last {n} checks failed",
             f"The last {n} checks failed:\n\n{errors}\n",
         )
-    for year in needs_review:
-        queued += raise_problem(
-            store,
-            config,
-            f"needs-review-{year}",
-            f"the {year} review needs review",
-            f"The {year} review was stored, but the markets extracted from it do not add up to "
-            "the counts the report states. Check the list (`nml-tracker list --year "
-            f"{year}`) against the PDF.\n\n" + "\n".join(f"  {w}" for w in warnings) + "\n",
-        )
-    for w in warnings:
-        if "layout changed" in w:
-            queued += raise_problem(
-                store,
-                config,
-                "layout-changed",
-                "a seed page no longer lists any report",
-                f"  {w}\n",
-            )
-    return queued + after_delivery(store, config)
+    return 0
 
 
-def after_delivery(store: Store, config: Config, now: datetime | None = None) -> int:
+def _needs_review(queue: Queue, config: Config, year: int, warnings: Sequence[CheckWarning]) -> int:
+    return raise_problem(
+        queue,
+        config,
+        f"needs-review-{year}",
+        f"the {year} review needs review",
+        f"The {year} review was stored, but the markets extracted from it do not add up to "
+        "the counts the report states. Check the list (`nml-tracker list --year "
+        f"{year}`) against the PDF.\n\n" + "\n".join(f"  {w.message}" for w in warnings) + "\n",
+    )
+
+
+def after_delivery(outbox: Outbox, config: Config, now: datetime | None = None) -> int:
     """Deliveries failing for over a day, failed for good, or of unknown outcome."""
-    now = now or utcnow()
+    now = now or now_utc()
+    waiting = (DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN)
     stuck = [
         i
-        for i in box.items(store, ("pending", "failed", "unknown"))
-        if i.message.kind not in ("operator", "test")
-        and (i.status != "pending" or (i.attempts and i.created_at < now - timedelta(days=1)))
+        for i in outbox.items(waiting)
+        if i.message.kind not in (AlertKind.OPERATOR, AlertKind.TEST)
+        and (
+            i.status is not DeliveryStatus.PENDING
+            or (i.attempts and i.created_at < now - timedelta(days=1))
+        )
     ]
     if not stuck:
         return 0
@@ -113,7 +146,7 @@ def after_delivery(store: Store, config: Config, now: datetime | None = None) ->
         for i in stuck
     )
     return raise_problem(
-        store,
+        outbox,
         config,
         "delivery-failing",
         "alerts are not getting through",

@@ -11,23 +11,61 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Protocol
 
-from sqlalchemy.orm import Session
-
-from alerts.channels import Channel, Outgoing, Permanent, Transient, channel, digest_recipients
+from alerts.channels import (
+    Channel,
+    DeliveryError,
+    Outgoing,
+    Permanent,
+    Transient,
+    channel,
+    digest_recipients,
+)
 from alerts.digest import Rendered
 from tracker.config import Config
-from tracker.errors import DeliveryError
-from tracker.store import Store, utcnow
-from tracker.store import outbox as box
+from tracker.model import (
+    NOT_THROUGH,
+    AlertKind,
+    DeliveryStatus,
+    OutboxItem,
+    OutboxMessage,
+)
 
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=6)
+
+
+class Queue(Protocol):
+    """Where alerts are queued: the caller's transaction (with the report it announces)."""
+
+    def enqueue(self, messages: Sequence[OutboxMessage], now: datetime | None = None) -> int:
+        """Add the messages whose key is not there yet; returns how many were added."""
+        ...
+
+
+class Outbox(Queue, Protocol):
+    """The outbox as delivery uses it; each call is a short transaction of its own."""
+
+    def recover(self, now: datetime | None = None) -> list[OutboxItem]: ...
+    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]: ...
+    def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None: ...
+    def mark_phase(self, row_id: int, phase: str) -> None: ...
+    def mark_sent(self, row_id: int) -> None: ...
+    def mark_failed(
+        self, row_id: int, error: str, retry_at: datetime | None, attempted: bool = True
+    ) -> None: ...
+    def give_up(self, row_id: int, error: str) -> None: ...
+    def items(
+        self, statuses: Sequence[DeliveryStatus] = NOT_THROUGH, kind: AlertKind | None = None
+    ) -> list[OutboxItem]: ...
+    def counts(self) -> dict[str, int]: ...
 
 
 @dataclass
@@ -38,14 +76,18 @@ class DeliveryStats:
     errors: list[str] = field(default_factory=list)
 
 
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
 def queue_digest(
-    s: Session, config: Config, report_id: int, rendered: Rendered, key_suffix: str = ""
+    queue: Queue, config: Config, report_id: int, rendered: Rendered, key_suffix: str = ""
 ) -> int:
-    """Queue a digest for every configured recipient, in the caller's transaction."""
+    """Queue a digest for every configured recipient."""
     messages = [
-        box.Message(
+        OutboxMessage(
             dedupe_key=f"digest:report-{report_id}{key_suffix}:{ch}:{recipient}",
-            kind="digest",
+            kind=AlertKind.DIGEST,
             channel=ch,
             recipient=recipient,
             subject=rendered.subject,
@@ -53,22 +95,29 @@ def queue_digest(
             body_html=rendered.html,
             report_id=report_id,
         )
-        for ch, recipient in digest_recipients(config.alerts)
+        for ch, recipient in digest_recipients(config)
     ]
-    return box.enqueue(s, messages)
+    return queue.enqueue(messages)
 
 
 def queue_message(
-    s: Session, kind: str, key: str, recipients: list[tuple[str, str]], subject: str, text: str
+    queue: Queue,
+    kind: AlertKind,
+    key: str,
+    recipients: list[tuple[str, str]],
+    subject: str,
+    text: str,
 ) -> int:
-    return box.enqueue(
-        s,
-        [box.Message(f"{kind}:{key}:{ch}:{r}", kind, ch, r, subject, text) for ch, r in recipients],
+    return queue.enqueue(
+        [
+            OutboxMessage(f"{kind}:{key}:{ch}:{r}", kind, ch, r, subject, text)
+            for ch, r in recipients
+        ]
     )
 
 
 def deliver(
-    store: Store,
+    outbox: Outbox,
     config: Config,
     now: datetime | None = None,
     cancel: threading.Event | None = None,
@@ -76,62 +125,71 @@ def deliver(
     """Send every due message, each claimed just before it is sent; returns what was sent and
     what is still waiting. A channel whose server cannot be reached is not tried again in this
     round; `cancel` stops the round between two messages."""
-    now = now or utcnow()
-    stats = DeliveryStats()
-    box.recover(store, now)
-    channels: dict[str, Channel | DeliveryError] = {}
-    down: set[str] = set()
-    for row_id in box.due(store, now):
+    now = now or now_utc()
+    outbox.recover(now)
+    sending = _Round(outbox, config, now)
+    for row_id in outbox.due(now):
         if cancel is not None and cancel.is_set():
             break
-        item = box.claim(store, row_id, now)
-        if item is None:  # another process took it
-            continue
-        name = item.message.channel
-        if name in down:
-            box.mark_failed(store, item.id, item.last_error or "not tried", now, attempted=False)
-            continue
-        if name not in channels:
+        item = outbox.claim(row_id, now)
+        if item is not None:  # else another process took it
+            sending.send(item)
+    counts = outbox.counts()
+    sending.stats.pending = counts.get("pending", 0) + counts.get("sending", 0)
+    return sending.stats
+
+
+class _Round:
+    """One round of delivery: the channels opened so far, those found down, the tally."""
+
+    def __init__(self, outbox: Outbox, config: Config, now: datetime) -> None:
+        self.outbox, self.config, self.now = outbox, config, now
+        self.channels: dict[str, Channel | DeliveryError] = {}
+        self.down: set[str] = set()
+        self.stats = DeliveryStats()
+
+    def _channel(self, name: str) -> Channel | DeliveryError:
+        if name not in self.channels:
             try:
-                channels[name] = channel(name, config)
+                self.channels[name] = channel(name, self.config)
             except DeliveryError as exc:
-                channels[name] = exc
-        ch = channels[name]
-        outgoing = Outgoing(
-            item.message.subject,
-            item.message.body_text,
-            item.message.body_html,
-            item.message.recipient,
-            item.message.dedupe_key,
-        )
+                self.channels[name] = exc
+        return self.channels[name]
+
+    def send(self, item: OutboxItem) -> None:
+        name, m = item.message.channel, item.message
+        if name in self.down:
+            self.outbox.mark_failed(item.id, item.last_error or "not tried", self.now, False)
+            return
+        ch = self._channel(name)
+        outgoing = Outgoing(m.subject, m.body_text, m.body_html, m.recipient, m.dedupe_key)
         try:
             if isinstance(ch, DeliveryError):
                 raise ch
-            ch.send(outgoing, on_commit=partial(box.mark_phase, store, item.id, "data"))
+            ch.send(outgoing, on_commit=partial(self.outbox.mark_phase, item.id, "data"))
         except Permanent as exc:
-            box.mark_failed(store, item.id, str(exc), None)
-            stats.failed += 1
-            stats.errors.append(str(exc))
-            log.info("alert %d to %s failed for good: %s", item.id, item.message.recipient, exc)
+            self.outbox.mark_failed(item.id, str(exc), None)
+            self.stats.failed += 1
+            self.stats.errors.append(str(exc))
+            log.info("alert %d to %s failed for good: %s", item.id, m.recipient, exc)
         except DeliveryError as exc:
-            delay = FIRST_RETRY * 2 ** min(item.attempts - 1, 10)
-            delay = min(delay, MAX_RETRY)
-            box.mark_failed(store, item.id, str(exc), now + delay)
-            stats.errors.append(str(exc))
-            if isinstance(exc, Transient) and exc.server_down:
-                down.add(name)
-            log.info(  # the caller reports the outcome (one line, or the daemon's log)
-                "alert %d to %s not sent (attempt %d, next in %s): %s",
-                item.id,
-                item.message.recipient,
-                item.attempts,
-                delay,
-                exc,
-            )
+            self._retry_later(item, exc)
         else:
-            box.mark_sent(store, item.id)
-            stats.sent += 1
-            log.info("alert %d (%s) sent to %s", item.id, item.message.kind, item.message.recipient)
-    counts = box.counts(store)
-    stats.pending = counts.get("pending", 0) + counts.get("sending", 0)
-    return stats
+            self.outbox.mark_sent(item.id)
+            self.stats.sent += 1
+            log.info("alert %d (%s) sent to %s", item.id, m.kind, m.recipient)
+
+    def _retry_later(self, item: OutboxItem, exc: DeliveryError) -> None:
+        delay = min(FIRST_RETRY * 2 ** min(item.attempts - 1, 10), MAX_RETRY)
+        self.outbox.mark_failed(item.id, str(exc), self.now + delay)
+        self.stats.errors.append(str(exc))
+        if isinstance(exc, Transient) and exc.server_down:
+            self.down.add(item.message.channel)
+        log.info(  # the caller reports the outcome (one line, or the daemon's log)
+            "alert %d to %s not sent (attempt %d, next in %s): %s",
+            item.id,
+            item.message.recipient,
+            item.attempts,
+            delay,
+            exc,
+        )

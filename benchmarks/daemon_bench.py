@@ -26,6 +26,12 @@ def rss_mb(pid: int) -> float:
     return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
+def baseline_done(store: Store) -> bool:
+    with store.transaction() as tx:
+        runs = tx.runs.last(1)
+    return bool(runs) and runs[0].outcome == "baseline"
+
+
 def main() -> None:
     settings = {"schedule": {"run_on_start": True}}
     with tempfile.TemporaryDirectory() as tmp, sample_site(Path(tmp), **settings) as _:
@@ -34,7 +40,7 @@ def main() -> None:
         )
         started = time.monotonic()
         with Store(f"sqlite:///{tmp}/state/tracker.db") as store:
-            while not (store.last_runs(1) and store.last_runs(1)[0]["outcome"] == "baseline"):
+            while not baseline_done(store):
                 time.sleep(0.2)
             print(
                 f"baseline check of {len(YEARS)} reports done after "

@@ -22,7 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from tracker.archive import sha256  # noqa: E402
 from tracker.extract import extract  # noqa: E402
-from tracker.pipeline import changes  # noqa: E402
+from tracker.history import changes  # noqa: E402
+from tracker.ingest import save_report  # noqa: E402
+from tracker.model import Report  # noqa: E402
+from tracker.records import EXPORT_FIELDS, ReportSource  # noqa: E402
 from tracker.store import Store  # noqa: E402
 
 SAMPLES = sorted((ROOT / "tests" / "fixtures").glob("*.pdf"))
@@ -39,11 +42,22 @@ def best(fn: Callable[[], object], repeat: int) -> float:
 
 def export_csv(store: Store) -> str:
     out = io.StringIO()
-    rows = store.export_rows()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    with store.transaction() as tx:
+        rows = tx.reports.export_rows()
+    writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(r.to_json() for r in rows)
     return out.getvalue()
+
+
+def save(store: Store, report: Report, digest: str) -> None:
+    with store.transaction() as tx:
+        save_report(tx, report, ReportSource(digest), {})
+
+
+def diff(store: Store, old: int, new: int) -> object:
+    with store.transaction() as tx:
+        return changes(tx, old, new)
 
 
 def run(url: str, years: int, repeat: int) -> None:
@@ -52,17 +66,19 @@ def run(url: str, years: int, repeat: int) -> None:
         start = time.perf_counter()
         if years == len(reports):
             for path, report in zip(SAMPLES, reports, strict=True):
-                store.save_report(report, sha256=sha256(path.read_bytes()))
+                save(store, report, sha256(path.read_bytes()))
         else:
             for i, year in enumerate(range(2010, 2010 + years)):
                 report = replace(reports[i % len(reports)], review_year=year)
-                store.save_report(report, sha256=f"{year:064d}")
+                save(store, report, f"{year:064d}")
         ingest = time.perf_counter() - start
-        stored = store.years()
+        with store.transaction() as tx:
+            stored = tx.reports.years()
         old, new = stored[-2], stored[-1]
-        t_diff = best(lambda: changes(store, old, new), repeat)
+        t_diff = best(lambda: diff(store, old, new), repeat)
         t_export = best(lambda: export_csv(store), max(3, repeat // 4))
-        rows = len(store.export_rows())
+        with store.transaction() as tx:
+            rows = len(tx.reports.export_rows())
     print(
         f"{years:2d} years, {rows:5d} listings: ingest {ingest:6.2f} s (store only), "
         f"diff {old}->{new} {t_diff * 1000:6.1f} ms, export csv {t_export * 1000:6.1f} ms"

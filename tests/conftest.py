@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tracker.model import Report
+from tracker.model import CheckRun, IngestResult, Report
+from tracker.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_YEARS = (2011, 2016, 2019, 2020, 2021)
@@ -63,7 +64,7 @@ def reset_pg(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file, or the session's PostgreSQL database emptied."""
     if request.param == "sqlite":
@@ -84,3 +85,35 @@ def sample_sha(year: int) -> str:
     import hashlib
 
     return hashlib.sha256(sample_pdf(year).read_bytes()).hexdigest()
+
+
+# -- the store, as the tests read and fill it ------------------------------------------------
+
+
+def save(
+    store: Store,
+    report: Report,
+    sha256: str,
+    source_url: str | None = None,
+    aliases: dict[str, str] | None = None,
+) -> IngestResult:
+    """Store a report through the identity stage, as ingest and check do."""
+    from tracker.ingest import save_report
+    from tracker.records import ReportSource
+
+    with store.transaction() as tx:
+        return save_report(tx, report, ReportSource(sha256, source_url), aliases or {})
+
+
+def save_sample(store: Store, year: int, **kw: Any) -> IngestResult:
+    return save(store, sample_report(year), sample_sha(year), **kw)
+
+
+def stored_years(store: Store) -> list[int]:
+    with store.transaction() as tx:
+        return tx.reports.years()
+
+
+def last_runs(store: Store, limit: int = 5) -> list[CheckRun]:
+    with store.transaction() as tx:
+        return tx.runs.last(limit)

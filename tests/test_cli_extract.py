@@ -1,4 +1,5 @@
-"""`nml-tracker extract` through the real entry point: output, exit codes, stderr."""
+"""`nml-tracker extract` through the real entry point (in this process; the console script in a
+child): output, exit codes, stderr."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tracker.cli import build_parser
 
-from .clirun import run
+from .clirun import cli, run
 from .conftest import sample_pdf, sample_truth
 
 
 def test_extract_json_shape() -> None:
-    res = run("extract", sample_pdf(2021), "--json")
+    res = cli("extract", sample_pdf(2021), "--json")
     assert res.code == 0, res.err
     doc = res.json()
     assert set(doc) == {"review_year", "title", "stated_counts", "entries", "warnings"}
@@ -34,7 +37,7 @@ def test_extract_json_shape() -> None:
 
 
 def test_extract_table_lists_every_market() -> None:
-    res = run("extract", sample_pdf(2016))
+    res = cli("extract", sample_pdf(2016))
     assert res.code == 0, res.err
     assert "2016 Out-of-Cycle Review of Notorious Markets (review year 2016, 17 pages)" in res.out
     for entry in sample_truth(2016)["entries"]:
@@ -42,7 +45,7 @@ def test_extract_table_lists_every_market() -> None:
 
 
 def test_missing_file_exits_1_with_one_line() -> None:
-    res = run("extract", "no-such-report.pdf")
+    res = cli("extract", "no-such-report.pdf")
     assert res.code == 1
     assert res.err.strip().splitlines() == ["no-such-report.pdf: no such file"]
     assert res.out == ""
@@ -51,7 +54,7 @@ def test_missing_file_exits_1_with_one_line() -> None:
 def test_html_instead_of_pdf_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "report.pdf"
     page.write_text("<!doctype html><title>Access denied</title>", encoding="utf-8")
-    res = run("extract", page)
+    res = cli("extract", page)
     assert res.code == 1
     assert res.err.strip() == f"{page}: not a PDF: the file does not start with %PDF"
     assert "Traceback" not in res.err
@@ -60,7 +63,7 @@ def test_html_instead_of_pdf_is_refused(tmp_path: Path) -> None:
 def test_truncated_pdf_is_refused(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(sample_pdf(2021).read_bytes()[:40_000])
-    res = run("-q", "extract", broken)
+    res = cli("-q", "extract", broken)
     assert res.code == 1
     assert len(res.err.strip().splitlines()) == 1
     assert str(broken) in res.err and "Traceback" not in res.err
@@ -73,18 +76,19 @@ def test_pdf_without_markets_is_an_error(tmp_path: Path) -> None:
     c = canvas.Canvas(str(path))
     c.drawString(72, 720, "Dear reader, this is not a Review of Notorious Markets.")
     c.save()
-    res = run("extract", path, "--json")
+    res = cli("extract", path, "--json")
     assert res.code == 1
     assert "no 'Online Markets' or 'Physical Markets' section" in res.err
     assert res.out == ""
 
 
 def test_usage_error_exits_2() -> None:
-    res = run("extract")
+    res = cli("extract")
     assert res.code == 2
     assert "PDF" in res.err
 
 
+@pytest.mark.slow
 def test_console_script_and_module_agree() -> None:
     script = Path(sys.executable).with_name("nml-tracker")
     out = subprocess.run([script, "--version"], capture_output=True, text=True, check=True)
@@ -98,6 +102,7 @@ def test_every_command_has_help_text() -> None:
         assert command.description, f"{name} has no help text"
 
 
+@pytest.mark.slow  # a generated PDF
 def test_count_mismatch_exits_1_unless_allowed(tmp_path: Path) -> None:
     from dataclasses import replace
 
@@ -107,7 +112,7 @@ def test_count_mismatch_exits_1_unless_allowed(tmp_path: Path) -> None:
     pdf, truth = build(replace(spec, stated=(5, 3), counts="digits"))  # one online too many
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    res = run("extract", path, "--json")
+    res = cli("extract", path, "--json")
     assert res.code == 1
     doc = res.json()  # the JSON still comes out
     assert doc["stated_counts"] == {"online": 5, "physical": 3}
@@ -116,7 +121,7 @@ def test_count_mismatch_exits_1_unless_allowed(tmp_path: Path) -> None:
         f"{path}: extracted 4 online and 3 physical markets but the report states 5 and 3 "
         "(check the warnings; --allow-mismatch accepts it)"
     )
-    allowed = run("extract", path, "--json", "--allow-mismatch")
+    allowed = cli("extract", path, "--json", "--allow-mismatch")
     assert allowed.code == 0 and allowed.json() == doc
     assert len(truth["entries"]) == 7
 
@@ -124,7 +129,7 @@ def test_count_mismatch_exits_1_unless_allowed(tmp_path: Path) -> None:
 def test_json_log_lines(tmp_path: Path) -> None:
     import json
 
-    res = run("--log-format", "json", "--verbose", "extract", sample_pdf(2011), "--json")
+    res = cli("--log-format", "json", "--verbose", "extract", sample_pdf(2011), "--json")
     assert res.code == 0
     lines = [json.loads(line) for line in res.err.strip().splitlines()]
     assert any(

@@ -5,33 +5,54 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .clirun import run
+from .clirun import cli
 from .conftest import sample_pdf
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, db_url: str) -> tuple[Path, dict[str, str]]:
-    env = {"TRACKER_DATABASE_URL": db_url}
+def ingest_samples(cwd: Path, env: dict[str, str]) -> None:
     for year in (2020, 2021):
-        res = run("-q", "ingest", sample_pdf(year), cwd=tmp_path, env=env)
+        res = cli("-q", "ingest", sample_pdf(year), cwd=cwd, env=env)
         assert res.code == 0, res.err
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose SQLite history holds the 2020 and 2021 samples, ingested once."""
+    folder = tmp_path_factory.mktemp("history")
+    ingest_samples(folder, {"TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db"})
+    return folder
+
+
+@pytest.fixture
+def workdir(
+    tmp_path: Path, db_url: str, request: pytest.FixtureRequest
+) -> tuple[Path, dict[str, str]]:
+    """A folder and a database holding the 2020 and 2021 samples, ingested by the CLI (on
+    SQLite, a copy of one session-wide ingest)."""
+    env = {"TRACKER_DATABASE_URL": db_url}
+    if db_url.startswith("sqlite"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copytree(template, tmp_path, dirs_exist_ok=True)
+    else:
+        ingest_samples(tmp_path, env)
     return tmp_path, env
 
 
 def test_ingest_twice_is_a_no_op(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    res = run("-q", "ingest", sample_pdf(2021), "--json", cwd=cwd, env=env)
+    res = cli("-q", "ingest", sample_pdf(2021), "--json", cwd=cwd, env=env)
     assert res.code == 0
     assert res.json()["status"] == "unchanged"
-    assert run("-q", "ingest", sample_pdf(2021), cwd=cwd, env=env).out.startswith("unchanged:")
+    assert cli("-q", "ingest", sample_pdf(2021), cwd=cwd, env=env).out.startswith("unchanged:")
 
 
 def test_ingest_archives_the_pdf(tmp_path: Path) -> None:
-    res = run("-q", "ingest", sample_pdf(2019), "--url", "https://ustr.gov/x.pdf", cwd=tmp_path)
+    res = cli("-q", "ingest", sample_pdf(2019), "--url", "https://ustr.gov/x.pdf", cwd=tmp_path)
     assert res.code == 0, res.err
     assert res.out.startswith("stored: the 2019 review, revision 1: 38 online and 34 physical")
     archived = list((tmp_path / "state" / "reports").glob("*.pdf"))
@@ -41,7 +62,7 @@ def test_ingest_archives_the_pdf(tmp_path: Path) -> None:
 
 def test_list_json(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    res = run("-q", "list", "--year", "2020", "--json", cwd=cwd, env=env)
+    res = cli("-q", "list", "--year", "2020", "--json", cwd=cwd, env=env)
     assert res.code == 0, res.err
     doc = res.json()
     assert doc["review_year"] == 2020 and len(doc["entries"]) == 73
@@ -58,7 +79,7 @@ def test_list_json(workdir: tuple[Path, dict[str, str]]) -> None:
 
 def test_diff_json_contract(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    res = run("-q", "diff", "--json", cwd=cwd, env=env)
+    res = cli("-q", "diff", "--json", cwd=cwd, env=env)
     assert res.code == 0, res.err
     doc = res.json()
     assert (doc["old"], doc["new"]) == (2020, 2021)
@@ -67,12 +88,12 @@ def test_diff_json_contract(workdir: tuple[Path, dict[str, str]]) -> None:
     item = doc["new_entries"][0]
     assert {"market_id", "name", "kind", "country", "years_listed", "first_listed"} <= set(item)
     assert doc["renamed"] == [{**doc["renamed"][0], "old_name": "POPCORNTIME"}]
-    assert run("-q", "diff", "2020", "2021", "--json", cwd=cwd, env=env).json() == doc
+    assert cli("-q", "diff", "2020", "2021", "--json", cwd=cwd, env=env).json() == doc
 
 
 def test_diff_text(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    res = run("-q", "diff", cwd=cwd, env=env)
+    res = cli("-q", "diff", cwd=cwd, env=env)
     assert res.out.startswith(
         "The 2021 list against 2020: 11 new (0 returning), 7 removed, 66 still listed, 1 renamed"
     )
@@ -81,37 +102,37 @@ def test_diff_text(workdir: tuple[Path, dict[str, str]]) -> None:
 
 def test_diff_of_an_unknown_year_exits_1(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    res = run("-q", "diff", "2015", "2021", cwd=cwd, env=env)
+    res = cli("-q", "diff", "2015", "2021", cwd=cwd, env=env)
     assert res.code == 1
     assert res.err.strip() == "no report stored for 2015 (stored: 2020, 2021)"
-    assert run("-q", "diff", "2021", cwd=cwd, env=env).code == 2
+    assert cli("-q", "diff", "2021", cwd=cwd, env=env).code == 2
 
 
 def test_history(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    doc = run("-q", "history", "Popcorn Time", "--json", cwd=cwd, env=env).json()
+    doc = cli("-q", "history", "Popcorn Time", "--json", cwd=cwd, env=env).json()
     assert doc["market_id"] == "popcorntime" and doc["years_listed"] == [2020, 2021]
     assert [li["name"] for li in doc["listings"]] == ["POPCORNTIME", "POPCORN TIME"]
-    missing = run("-q", "history", "Nowhere Market", cwd=cwd, env=env)
+    missing = cli("-q", "history", "Nowhere Market", cwd=cwd, env=env)
     assert missing.code == 1 and "no market named 'Nowhere Market'" in missing.err
 
 
 def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
-    rows = list(csv.DictReader(io.StringIO(run("-q", "export", cwd=cwd, env=env).out)))
+    rows = list(csv.DictReader(io.StringIO(cli("-q", "export", cwd=cwd, env=env).out)))
     assert len(rows) == 73 + 77
     assert rows[0]["review_year"] == "2020" and rows[0]["market_id"]
-    doc = json.loads(run("-q", "export", "--format", "json", cwd=cwd, env=env).out)
+    doc = json.loads(cli("-q", "export", "--format", "json", cwd=cwd, env=env).out)
     assert [r["name"] for r in doc] == [r["name"] for r in rows]
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
-    res = run("-q", "db", "upgrade", cwd=tmp_path)
+    res = cli("-q", "db", "upgrade", cwd=tmp_path)
     assert res.code == 0, res.err
     assert res.out.strip() == "database at revision 0003 (latest: 0003)"
 
 
 def test_list_on_an_empty_database(tmp_path: Path) -> None:
-    res = run("-q", "list", cwd=tmp_path)
+    res = cli("-q", "list", cwd=tmp_path)
     assert res.code == 1
     assert "no report stored yet" in res.err

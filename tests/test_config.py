@@ -9,7 +9,7 @@ import pytest
 from tracker.config import Config, load
 from tracker.errors import ConfigError
 
-from .clirun import run
+from .clirun import cli
 
 ROOT = Path(__file__).parent.parent
 
@@ -74,13 +74,13 @@ def test_bad_config_is_named_precisely(
 
 def test_bad_key_exits_2_through_the_cli(tmp_path: Path) -> None:
     write(tmp_path, "alerts:\n  email:\n    port: abc\n")
-    res = run("config", cwd=tmp_path)
+    res = cli("config", cwd=tmp_path)
     assert res.code == 2
     assert res.err.strip() == "config.yaml: alerts.email.port: expected an integer, got 'abc'"
 
 
 def test_missing_explicit_config_exits_2(tmp_path: Path) -> None:
-    res = run("--config", tmp_path / "nope.yaml", "config")
+    res = cli("--config", tmp_path / "nope.yaml", "config")
     assert res.code == 2
     assert "nope.yaml: no such configuration file" in res.err
 

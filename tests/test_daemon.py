@@ -15,15 +15,17 @@ from typing import Any
 import pytest
 import yaml
 
+from tracker.model import AlertKind, DeliveryStatus
 from tracker.store import Store
-from tracker.store import outbox as box
 
 from .clirun import run
-from .conftest import reset_pg
+from .conftest import last_runs, reset_pg, stored_years
 from .smtp_server import Handler, SmtpServer, free_port
 from .test_check import PDFS, settings
 from .ustr_fixture_site import build_ustr
 from .ustr_site import Site
+
+pytestmark = pytest.mark.slow  # real daemon processes
 
 
 def wait_for(what: Callable[[], Any], timeout: float = 60, message: str = "") -> Any:
@@ -63,6 +65,25 @@ class Daemon:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8")
+
+    def checked_since(self, why: str) -> bool:
+        """Whether a check ended (done, skipped or failed) after the daemon logged that one was
+        asked for (`why`: SIGUSR1, run_on_start)."""
+        ends = ("check done:", "skipped:", "check failed:", "without a result")
+        lines = self.output().splitlines()
+        asked = [n for n, line in enumerate(lines) if f"a check was asked for ({why})" in line]
+        return bool(asked) and any(any(e in line for e in ends) for line in lines[asked[-1] :])
+
+    def group_alive(self) -> bool:
+        """Whether a live process (not a zombie) is left in the daemon's process group."""
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid and fields[0] != "Z":
+                return True
+        return False
 
 
 @contextmanager
@@ -118,7 +139,7 @@ def test_run_on_start_status_and_sigterm(tmp_path: Path, site: Site, smtp: SmtpS
     )
     d = Daemon(tmp_path)
     with daemons(d), Store(url) as store:
-        wait_for(lambda: store.years() == [2020], message="the baseline check")
+        wait_for(lambda: stored_years(store) == [2020], message="the baseline check")
         health = wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz"), message="/healthz")
         assert health.status_code == 200 and health.json()["status"] == "ok"
         metrics = _get(f"http://127.0.0.1:{port}/metrics")
@@ -150,9 +171,11 @@ def test_sigterm_during_a_check_stores_nothing_half_done(
         started = time.monotonic()
         assert d.stop() == 0
         assert time.monotonic() - started < 15
-        assert store.years() == [2019]  # the finished report stays, the other is not half there
-        (last,) = store.last_runs(1)
-        assert last["outcome"] == "failed" and "stopped" in last["error"]
+        assert stored_years(store) == [
+            2019
+        ]  # the finished report stays, the other is not half there
+        (last,) = last_runs(store, 1)
+        assert last.outcome == "failed" and last.error and "stopped" in last.error
 
 
 def test_manual_check_beside_the_daemon(tmp_path: Path, site: Site, smtp: SmtpServer) -> None:
@@ -162,7 +185,7 @@ def test_manual_check_beside_the_daemon(tmp_path: Path, site: Site, smtp: SmtpSe
     d = Daemon(tmp_path)
     with daemons(d), Store(url) as store:
         wait_for(
-            lambda: store.last_runs(1) and store.last_runs(1)[0]["outcome"] == "running",
+            lambda: last_runs(store, 1) and last_runs(store, 1)[0].outcome == "running",
             message="the daemon's check",
         )
         busy = run("check", "--json", "--wait", "0", cwd=tmp_path)
@@ -171,7 +194,7 @@ def test_manual_check_beside_the_daemon(tmp_path: Path, site: Site, smtp: SmtpSe
         waited = run("check", "--json", "--wait", "60", cwd=tmp_path)
         assert waited.code == 0, waited.err
         assert waited.json()["status"] == "no_change"  # the daemon's check did the work
-        assert [r["outcome"] for r in store.last_runs(5)] == ["no_change", "baseline"]
+        assert [r.outcome for r in last_runs(store, 5)] == ["no_change", "baseline"]
         assert d.stop() == 0
 
 
@@ -183,20 +206,20 @@ def test_sigkill_mid_delivery_loses_and_duplicates_nothing(
     url = write_config(tmp_path, info, smtp)
     first = Daemon(tmp_path)
     with daemons(first), Store(url) as store:
-        wait_for(lambda: store.years() == [2020], message="the baseline")
+        wait_for(lambda: stored_years(store) == [2020], message="the baseline")
         killed: list[bool] = []
 
         def crash() -> None:
             if not killed:
                 killed.append(True)
-                first.kill_all()
-                time.sleep(0.5)  # the client is gone before the server answers
+                first.kill_all()  # the client is gone before the server answers
+                wait_for(lambda: not first.group_alive(), 10, "the killed daemon and its check")
 
         setattr(smtp.handler, f"on_{moment}", crash)
         build_ustr(site, {2020: PDFS[2020], 2021: PDFS[2021]})
         first.signal(signal.SIGUSR1)
         first.proc.wait(60)
-        assert killed and store.years() == [2020, 2021]
+        assert killed and stored_years(store) == [2020, 2021]
         setattr(smtp.handler, f"on_{moment}", None)
 
         second = Daemon(tmp_path)
@@ -204,11 +227,18 @@ def test_sigkill_mid_delivery_loses_and_duplicates_nothing(
             if moment == "rcpt":  # never reached DATA: sent again, once
                 wait_for(lambda: len(digests(smtp)) == 1, message="the resent digest")
             else:  # the server may have it: never resent blindly, shown to a human
-                wait_for(lambda: box.items(store, ("unknown",)), message="the unknown delivery")
+                wait_for(
+                    lambda: store.outbox.items((DeliveryStatus.UNKNOWN,)),
+                    message="the unknown delivery",
+                )
                 status = run("status", "--json", cwd=tmp_path).json()
                 digest = [x["status"] for x in status["deliveries"] if x["kind"] == "digest"]
                 assert digest == ["unknown"]
-            time.sleep(1)
+            waiting = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+            wait_for(  # nothing left that could still be sent
+                lambda: not store.outbox.items(waiting, AlertKind.DIGEST),
+                message="the outbox settled",
+            )
             assert second.stop() == 0
     assert len(digests(smtp)) == 1
     assert digests(smtp)[0]["Subject"].startswith("USTR 2021 Notorious Markets List")
@@ -222,18 +252,21 @@ def test_two_daemons_on_postgresql_send_each_digest_once(
     env = {"TRACKER_DATABASE_URL": pg_database}
     a, b = Daemon(tmp_path, env), Daemon(tmp_path, env)
     with daemons(a, b), Store(pg_database) as store:
-        wait_for(lambda: store.years() == [2020], message="the baseline")
+        wait_for(lambda: stored_years(store) == [2020], message="the baseline")
         build_ustr(site, {2020: PDFS[2020], 2021: PDFS[2021]})
         a.signal(signal.SIGUSR1)
         b.signal(signal.SIGUSR1)
-        wait_for(lambda: store.years() == [2020, 2021], message="the new report")
+        wait_for(lambda: stored_years(store) == [2020, 2021], message="the new report")
         wait_for(lambda: digests(smtp), message="the digest")
         wait_for(
-            lambda: all(r["outcome"] != "running" for r in store.last_runs(10)),
+            lambda: all(r.outcome != "running" for r in last_runs(store, 10)),
             message="both daemons idle",
         )
-        time.sleep(2)
-        outcomes = [r["outcome"] for r in store.last_runs(10)]
+        wait_for(  # each has ended the check SIGUSR1 asked for
+            lambda: a.checked_since("SIGUSR1") and b.checked_since("SIGUSR1"),
+            message="both daemons' checks",
+        )
+        outcomes = [r.outcome for r in last_runs(store, 10)]
         assert outcomes.count("new_report") == 1 and outcomes.count("baseline") == 1
         assert a.stop() == 0 and b.stop() == 0
     assert len(digests(smtp)) == 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tracker.diff import Changes, compare
+from tracker.history import changes
 from tracker.model import Entry, Listing
-from tracker.pipeline import changes
 from tracker.store import Store
 
-from .conftest import sample_report, sample_sha
+from .conftest import save_sample
 
 
 def listing(market_id: str, year: int, name: str | None = None) -> Listing:
@@ -64,8 +64,13 @@ def test_case_change_is_not_a_rename() -> None:
 def history(db_url: str) -> Store:
     store = Store(db_url)
     for year in (2019, 2020, 2021):
-        store.save_report(sample_report(year), sha256=sample_sha(year))
+        save_sample(store, year)
     return store
+
+
+def diff(store: Store, old: int, new: int) -> Changes:
+    with store.transaction() as tx:
+        return changes(tx, old, new)
 
 
 def names(items: tuple) -> set[str]:  # type: ignore[type-arg]
@@ -73,7 +78,7 @@ def names(items: tuple) -> set[str]:  # type: ignore[type-arg]
 
 
 def test_samples_2020_to_2021(history: Store) -> None:
-    c: Changes = changes(history, 2020, 2021)
+    c: Changes = diff(history, 2020, 2021)
     assert {"ALIEXPRESS", "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM"} <= names(c.first_time)
     assert ("POPCORNTIME", "POPCORN TIME") in {(i.old_name, i.name) for i in c.renamed}
     assert "POPCORN TIME" in names(c.still_listed)
@@ -86,7 +91,7 @@ def test_samples_2020_to_2021(history: Store) -> None:
 
 
 def test_samples_2019_to_2020(history: Store) -> None:
-    c = changes(history, 2019, 2020)
+    c = diff(history, 2019, 2020)
     thepiratebay = next(i for i in c.still_listed if i.name == "THEPIRATEBAY")
     assert thepiratebay.streak == 2 and thepiratebay.first_listed == 2019
     assert "Dordoi Market" in names(c.removed)
@@ -96,8 +101,8 @@ def test_samples_2019_to_2020(history: Store) -> None:
 def test_returning_across_a_gap_in_stored_years(db_url: str) -> None:
     with Store(db_url) as store:
         for year in (2016, 2020, 2021):
-            store.save_report(sample_report(year), sha256=sample_sha(year))
-        c = changes(store, 2020, 2021)
+            save_sample(store, year)
+        c = diff(store, 2020, 2021)
     libgen = next(i for i in c.returning if i.name == "LIBGEN")
     assert libgen.years_listed == (2016, 2021)
     assert libgen.years_absent == (2020,)  # stored years only: 2017-2019 are not known

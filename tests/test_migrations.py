@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 from tracker.migrations import HEAD, current, head, upgrade
-from tracker.store import Store, make_engine
+from tracker.store import Store
+from tracker.store.db import make_engine
 from tracker.store.models import Base
 
 

@@ -6,7 +6,7 @@ import email.utils
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -34,6 +34,13 @@ def site() -> Iterator[Site]:
         s.add(PDF, BODY, content_type="application/pdf")
         yield s
         assert s.errors == []
+
+
+def until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
 
 
 def get(site: Site, path: str, **kw: object) -> requests.Response:
@@ -293,10 +300,7 @@ def test_oversize_client_stops_early(site: Site, capfd: pytest.CaptureFixture[st
             read += len(chunk)
             if read >= 1024 * 1024:
                 break
-    deadline = time.monotonic() + 3
-    while site.requests[-1].bytes_sent == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)
+    until(lambda: site.open_connections() == 0, "the server to give up on the client")
     assert 0 < site.bytes_sent(PDF) < size // 10  # the server stopped: it did not stream it all
     assert get(site, "/missing").status_code == 404  # still serving
     assert capfd.readouterr().err == ""
@@ -311,6 +315,7 @@ def test_wrong_type(site: Site) -> None:
 def test_dropped_clients_leave_no_traceback(site: Site, capfd: pytest.CaptureFixture[str]) -> None:
     site.add("/big", b"y" * (8 * 1024 * 1024), content_type="application/pdf")
     host, port = urlsplit(site.base_url).hostname, urlsplit(site.base_url).port
+    before = site.accepted
     for target in ("/big", "/big"):
         s = socket.create_connection((host, port))
         s.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
@@ -320,7 +325,10 @@ def test_dropped_clients_leave_no_traceback(site: Site, capfd: pytest.CaptureFix
     s = socket.create_connection((host, port))  # half a request line, then gone
     s.sendall(b"GET /big HT")
     s.close()
-    time.sleep(0.3)
+    until(
+        lambda: site.accepted == before + 3 and site.open_connections() == 0,
+        "the server to be done with the three clients",
+    )
     assert get(site, PDF).ok
     err = capfd.readouterr().err
     assert err == ""

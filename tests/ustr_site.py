@@ -42,6 +42,7 @@ Faults
     wrong_type   the real body served as text/html (`content_type` to override)
 
 Log
+    `accepted` counts the connections accepted, `open_connections()` those still being handled.
     `requests` holds a `Request` for every request received, in order; `count()` and
     `bytes_sent()` summarise it (bytes_sent counts body bytes handed to the socket; the kernel
     buffers of a loopback connection hold a few MB, so a client that stops reading early still
@@ -306,6 +307,7 @@ class Site:
         self._resources: dict[str, _Resource] = {}
         self._faults: dict[str, list[_Fault]] = {}
         self._conns: set[socket.socket] = set()
+        self.accepted = 0  # connections accepted so far
         self.requests: list[Request] = []
         self.errors: list[BaseException] = []
         self._server = _Server(self)
@@ -346,8 +348,14 @@ class Site:
         with self._lock:
             if add:
                 self._conns.add(conn)
+                self.accepted += 1
             else:
                 self._conns.discard(conn)
+
+    def open_connections(self) -> int:
+        """Connections accepted and not yet finished with (their handler still runs)."""
+        with self._lock:
+            return len(self._conns)
 
     # -- URLs ------------------------------------------------------------------------------
 

@@ -18,15 +18,12 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from types import FrameType
 from typing import Any
 
-from sqlalchemy import delete
-
 from tracker.config import Config
 from tracker.store import Store, utcnow
-from tracker.store.models import HeartbeatRow
 from tracker.worker import worker_id
 
 log = logging.getLogger(__name__)
@@ -67,13 +64,11 @@ class Daemon:
         from apscheduler.triggers.cron import CronTrigger
         from apscheduler.triggers.interval import IntervalTrigger
 
-        from tracker.migrations import upgrade_in_child
-
         sched = self.config.schedule
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self._on_stop)
         signal.signal(signal.SIGUSR1, self._on_check_now)
-        upgrade_in_child(self.store.engine)  # after the handlers: a signal now is not fatal
+        self.store.migrate(in_child=True)  # after the handlers: a signal now is not fatal
         self.scheduler.add_job(
             self.check,
             CronTrigger.from_crontab(sched.cron, timezone=sched.timezone),
@@ -206,18 +201,16 @@ class Daemon:
             )
 
     def deliver(self) -> None:
-        from alerts import operators
-        from alerts.outbox import deliver
+        from tracker.pipeline import deliver_alerts
 
         if self.stop.is_set() or not self.delivering.acquire(blocking=False):
             return
         try:
-            stats = deliver(self.store, self.config, cancel=self.stop)
+            stats = deliver_alerts(self.config, self.store, cancel=self.stop)
             if stats.sent or stats.errors:
                 log.info("alerts: %d sent, %d pending", stats.sent, stats.pending)
             for error in stats.errors:
                 log.warning("alert not delivered: %s", error)
-            operators.after_delivery(self.store, self.config)
         except Exception:
             log.exception("alert delivery crashed")
         finally:
@@ -226,13 +219,8 @@ class Daemon:
     def heartbeat(self) -> None:
         try:
             next_run = self.next_run()
-            with self.store.session() as s:
-                row = s.get(HeartbeatRow, self.me) or HeartbeatRow(
-                    worker=self.me, started_at=self.started
-                )
-                row.beat_at, row.state = utcnow(), self.state
-                row.next_run = next_run.astimezone(UTC) if next_run else None
-                s.add(row)
+            with self.store.transaction() as tx:
+                tx.daemons.beat(self.me, self.started, self.state, next_run)
         except Exception:
             log.exception("heartbeat failed")
 
@@ -242,8 +230,8 @@ class Daemon:
 
     def _forget_heartbeat(self) -> None:
         try:
-            with self.store.session() as s:
-                s.execute(delete(HeartbeatRow).where(HeartbeatRow.worker == self.me))
+            with self.store.transaction() as tx:
+                tx.daemons.forget(self.me)
         except Exception:
             log.warning("could not remove the heartbeat row", exc_info=True)
 

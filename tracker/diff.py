@@ -80,36 +80,26 @@ def compare(
 ) -> Changes:
     """Compare the listings of `old_year` (None: nothing before) with those of `new_year`.
     `years_listed` gives every market's listed years; only years up to `new_year` count."""
-
-    def years(market_id: str) -> tuple[int, ...]:
-        return tuple(y for y in years_listed.get(market_id, ()) if y <= new_year)
-
-    def item(listing: Listing, **extra: Any) -> Item:
-        listed = years(listing.market_id) or (listing.review_year,)
-        e = listing.entry
-        return Item(
-            listing.market_id, e.name, e.kind, e.country, listed, min(listed), page=e.page, **extra
-        )
-
+    items = _Items(years_listed, new_year)
     before = {li.market_id: li for li in old}
     after = {li.market_id: li for li in new}
     new_entries, returning, still, renamed = [], [], [], []
     for li in new:
-        listed = years(li.market_id)
+        listed = items.years(li.market_id)
         if li.market_id not in before:
             earlier = [y for y in listed if y < new_year]
             if earlier:
                 absent = tuple(y for y in stored_years if max(earlier) < y < new_year)
-                returning.append(item(li, years_absent=absent))
+                returning.append(items.item(li, years_absent=absent))
                 new_entries.append(returning[-1])
             else:
-                new_entries.append(item(li))
+                new_entries.append(items.item(li))
             continue
-        still.append(item(li, streak=_streak(listed, new_year)))
+        still.append(items.item(li, streak=_streak(listed, new_year)))
         old_name = before[li.market_id].entry.name
         if old_name.casefold() != li.entry.name.casefold():
-            renamed.append(item(li, old_name=old_name))
-    removed = [item(li) for li in old if li.market_id not in after]
+            renamed.append(items.item(li, old_name=old_name))
+    removed = [items.item(li) for li in old if li.market_id not in after]
     return Changes(
         old_year,
         new_year,
@@ -120,6 +110,24 @@ def compare(
         tuple(renamed),
         tuple(possible_matches),
     )
+
+
+@dataclass(frozen=True)
+class _Items:
+    """Diff items of listings, with their listed years up to the newer year."""
+
+    years_listed: Mapping[str, Sequence[int]]
+    new_year: int
+
+    def years(self, market_id: str) -> tuple[int, ...]:
+        return tuple(y for y in self.years_listed.get(market_id, ()) if y <= self.new_year)
+
+    def item(self, listing: Listing, **extra: Any) -> Item:
+        listed = self.years(listing.market_id) or (listing.review_year,)
+        e = listing.entry
+        return Item(
+            listing.market_id, e.name, e.kind, e.country, listed, min(listed), page=e.page, **extra
+        )
 
 
 def _streak(listed: Sequence[int], year: int) -> int:

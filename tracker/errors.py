@@ -18,7 +18,18 @@ class ExtractionError(TrackerError):
 
 
 class SourceError(TrackerError):
-    """The source (ustr.gov) failed: network error, bad answer, unexpected content."""
+    """The source (ustr.gov) failed: network error, bad answer, unexpected content. `status`
+    is the HTTP status it answered, when it answered one: code decides on it, never on the
+    message's words."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def gone(self) -> bool:
+        """The URL no longer serves anything (404 Not Found, 410 Gone)."""
+        return self.status in (404, 410)
 
 
 class BlockedError(SourceError):
@@ -31,10 +42,6 @@ class StoreError(TrackerError):
 
 class NotFoundError(TrackerError):
     """A year, market or report asked for is not in the history."""
-
-
-class DeliveryError(TrackerError):
-    """An alert channel did not accept a message."""
 
 
 class Stopped(TrackerError):

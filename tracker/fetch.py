@@ -10,18 +10,15 @@ is "blocked by the source", never "no new report".
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import hashlib
 import logging
 import os
-import socket
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,12 +26,22 @@ from urllib.parse import urljoin, urlsplit
 from tracker.archive import archive_path
 from tracker.config import HttpConfig
 from tracker.errors import BlockedError, SourceError, Stopped, StoreError
+from tracker.transfer import (
+    Watchdog,
+    abort,
+    check_pdf_headers,
+    chunks,
+    dns_failure,
+    int_header,
+    not_pdf,
+    reason,
+    retry_after,
+)
 
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MAX_RETRY_AFTER = 120.0  # longer waits fail the check; the next one will try again
-_CHUNK = 16 * 1024
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML page larger than this is not a page we want
 PAGE_DEADLINE_FACTOR = 2  # a page must arrive within 2 x http.timeout_s in all
 PDF_DEADLINE_FACTOR = 10  # a PDF within 10 x http.timeout_s (5 minutes by default)
@@ -108,7 +115,7 @@ class Fetcher:
                 return PageResult(resp.url, True, validators=validators or Validators())
             with self._watchdog(url, resp, PAGE_DEADLINE_FACTOR * self.http.timeout_s) as dog:
                 body = bytearray()
-                for chunk in _chunks(url, resp, dog):
+                for chunk in chunks(url, resp, dog):
                     body += chunk
                     if len(body) > MAX_PAGE_BYTES:
                         raise SourceError(f"{url}: a page larger than {MAX_PAGE_BYTES >> 20} MB")
@@ -123,7 +130,7 @@ class Fetcher:
         try:
             if resp.status_code == 304:
                 return PdfResult(resp.url, True, validators=validators or Validators())
-            _check_pdf_headers(url, resp, self.http.max_download_mb)
+            check_pdf_headers(url, resp, self.http.max_download_mb)
             with self._watchdog(url, resp, PDF_DEADLINE_FACTOR * self.http.timeout_s) as dog:
                 path, digest, size = self._download(url, resp, dog)
             return PdfResult(resp.url, False, path, digest, size, _validators(resp))
@@ -131,17 +138,17 @@ class Fetcher:
             resp.close()
 
     @contextmanager
-    def _watchdog(self, url: str, resp: Any, seconds: float) -> Iterator[_Watchdog]:
+    def _watchdog(self, url: str, resp: Any, seconds: float) -> Iterator[Watchdog]:
         """Close the response when the whole transfer outlives `seconds` or the check is
         cancelled: a server that sends a byte now and then never trips the read timeout."""
-        dog = _Watchdog(seconds)
+        dog = Watchdog(seconds)
         deadline = time.monotonic() + seconds
 
         def watch() -> None:
             while not dog.done.wait(0.25):
                 if self.cancel.is_set() or time.monotonic() >= deadline:
                     dog.fired = "stopped" if self.cancel.is_set() else "deadline"
-                    _abort(resp)
+                    abort(resp)
                     return
 
         threading.Thread(target=watch, name="watchdog", daemon=True).start()
@@ -180,56 +187,64 @@ class Fetcher:
             raise SourceError(f"{url}: {self._dead[host]}")
 
     def _with_retries(self, url: str, headers: dict[str, str], stream: bool) -> Any:
-        import requests
-
         attempts = self.http.retries + 1
         delay = self.http.backoff_s
         host = urlsplit(url).hostname or ""
         for attempt in range(1, attempts + 1):
             self._polite(host)
-            problem: str
-            wait = delay
-            try:
-                resp = self.session.get(
-                    url,
-                    headers=headers,
-                    stream=stream,
-                    allow_redirects=False,
-                    timeout=(min(10.0, self.http.timeout_s), self.http.timeout_s),
-                )
-            except requests.ConnectionError as exc:
-                if _dns_failure(exc):
-                    self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
-                    raise SourceError(f"{url}: {self._dead[host]}") from exc
-                if isinstance(exc, requests.ConnectTimeout):
-                    problem = f"no connection within {min(10.0, self.http.timeout_s):g} s"
-                else:
-                    problem = f"connection failed ({_reason(exc)})"
-            except requests.Timeout:
-                problem = f"no answer within {self.http.timeout_s:g} s"
-            except requests.RequestException as exc:
-                problem = f"request failed ({_reason(exc)})"
-            else:
-                if resp.status_code not in _RETRY_STATUS:
-                    return resp
-                problem = f"answered {resp.status_code} {resp.reason}"
-                retry_after = _retry_after(resp.headers.get("Retry-After"))
-                resp.close()
-                if retry_after is not None:
-                    if retry_after > _MAX_RETRY_AFTER:
-                        raise SourceError(
-                            f"{url}: {problem} and asks to wait {retry_after:.0f} s; "
-                            "the next check will try again"
-                        )
-                    wait = max(retry_after, 0.0)
+            outcome = self._attempt(url, headers, stream, host)
+            if not isinstance(outcome, _Miss):
+                return outcome
             if attempt == attempts:
-                if problem.startswith("connection failed") and attempts > 1:
-                    self._dead[host] = f"{problem} (after {attempts} attempts)"
-                raise SourceError(f"{url}: {problem} (after {attempts} attempts)")
-            log.info("%s: %s; retrying in %.1f s", url, problem, wait)
+                if outcome.connection and attempts > 1:
+                    self._dead[host] = f"{outcome.problem} (after {attempts} attempts)"
+                raise SourceError(
+                    f"{url}: {outcome.problem} (after {attempts} attempts)", outcome.status
+                )
+            wait = delay if outcome.wait is None else outcome.wait
+            log.info("%s: %s; retrying in %.1f s", url, outcome.problem, wait)
             self._sleep(wait)
             delay *= 2
         raise AssertionError("unreachable")
+
+    def _attempt(self, url: str, headers: dict[str, str], stream: bool, host: str) -> Any:
+        """One request: the response, or a _Miss worth retrying."""
+        import requests
+
+        connect_s = min(10.0, self.http.timeout_s)
+        try:
+            resp = self.session.get(
+                url,
+                headers=headers,
+                stream=stream,
+                allow_redirects=False,
+                timeout=(connect_s, self.http.timeout_s),
+            )
+        except requests.ConnectionError as exc:
+            if dns_failure(exc):
+                self._dead[host] = f"cannot resolve {host}: no network or DNS failure"
+                raise SourceError(f"{url}: {self._dead[host]}") from exc
+            if isinstance(exc, requests.ConnectTimeout):
+                return _Miss(f"no connection within {connect_s:g} s")
+            return _Miss(f"connection failed ({reason(exc)})", connection=True)
+        except requests.Timeout:
+            return _Miss(f"no answer within {self.http.timeout_s:g} s")
+        except requests.RequestException as exc:
+            return _Miss(f"request failed ({reason(exc)})")
+        if resp.status_code not in _RETRY_STATUS:
+            return resp
+        miss = _Miss(f"answered {resp.status_code} {resp.reason}", resp.status_code)
+        asked = retry_after(resp.headers.get("Retry-After"))
+        resp.close()
+        if asked is None:
+            return miss
+        if asked > _MAX_RETRY_AFTER:
+            raise SourceError(
+                f"{url}: {miss.problem} and asks to wait {asked:.0f} s; "
+                "the next check will try again",
+                miss.status,
+            )
+        return replace(miss, wait=max(asked, 0.0))
 
     def _sleep(self, seconds: float) -> None:
         if self.cancel.wait(seconds):
@@ -253,15 +268,16 @@ class Fetcher:
         if resp.status_code in (401, 403):
             kind = "an HTML page" if html else "no content"
             raise BlockedError(
-                f"{url}: answered {status} with {kind}: the source is blocking this client"
+                f"{url}: answered {status} with {kind}: the source is blocking this client",
+                resp.status_code,
             )
-        raise SourceError(f"{url}: answered {status}")
+        raise SourceError(f"{url}: answered {status}", resp.status_code)
 
     # -- downloads -------------------------------------------------------------------------
 
-    def _download(self, url: str, resp: Any, dog: _Watchdog) -> tuple[Path, str, int]:
+    def _download(self, url: str, resp: Any, dog: Watchdog) -> tuple[Path, str, int]:
         limit = int(self.http.max_download_mb * 1024 * 1024)
-        expected = _int(resp.headers.get("Content-Length"))
+        expected = int_header(resp.headers.get("Content-Length"))
         digest, size = hashlib.sha256(), 0
         try:
             self.reports_dir.mkdir(parents=True, exist_ok=True)
@@ -271,11 +287,11 @@ class Fetcher:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as f:
-                for chunk in _chunks(url, resp, dog):
+                for chunk in chunks(url, resp, dog):
                     if self.cancel.is_set():
                         raise Stopped(f"{url}: the check was stopped during the download")
                     if size == 0 and not chunk.lstrip()[:5].startswith(b"%PDF"):
-                        raise _not_pdf(url, chunk)
+                        raise not_pdf(url, chunk)
                     size += len(chunk)
                     if size > limit:
                         raise SourceError(
@@ -301,115 +317,15 @@ class Fetcher:
             tmp.unlink(missing_ok=True)
 
 
-def _abort(resp: Any) -> None:
-    """Close a response from another thread so that a read blocked on it fails at once
-    (closing alone does not wake a blocked recv on Linux; shutting the socket down does)."""
-    sock = getattr(getattr(resp.raw, "_connection", None), "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
-    resp.close()
+@dataclass(frozen=True)
+class _Miss:
+    """A request that did not get an answer worth keeping, and may be tried again."""
 
-
-@dataclass
-class _Watchdog:
-    seconds: float
-    done: threading.Event = field(default_factory=threading.Event)
-    fired: str | None = None  # deadline | stopped
-
-
-def _chunks(url: str, resp: Any, dog: _Watchdog) -> Iterator[bytes]:
-    import requests
-
-    try:
-        yield from resp.iter_content(_CHUNK)
-    except Exception as exc:
-        if dog.fired == "stopped":
-            raise Stopped(f"{url}: the check was stopped during the download") from exc
-        if dog.fired == "deadline":
-            raise SourceError(f"{url}: took longer than {dog.seconds:g} s") from exc
-        if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
-            raise SourceError(f"{url}: download cut off ({_reason(exc)})") from exc
-        if isinstance(exc, requests.Timeout):
-            raise SourceError(f"{url}: download stalled") from exc
-        raise
-    if dog.fired:  # closed between two chunks: what came is not the whole body
-        raise (Stopped if dog.fired == "stopped" else SourceError)(
-            f"{url}: took longer than {dog.seconds:g} s"
-            if dog.fired == "deadline"
-            else f"{url}: the check was stopped during the download"
-        )
-
-
-def _check_pdf_headers(url: str, resp: Any, max_mb: float) -> None:
-    ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    if "html" in ctype:
-        raise BlockedError(
-            f"{url}: answered an HTML page where a PDF was expected: "
-            "the source may be blocking this client"
-        )
-    length = _int(resp.headers.get("Content-Length"))
-    if length is not None and length > max_mb * 1024 * 1024:
-        raise SourceError(
-            f"{url}: {length / 1048576:.0f} MB is larger than http.max_download_mb ({max_mb:g} MB)"
-        )
-
-
-def _not_pdf(url: str, head: bytes) -> SourceError:
-    if b"<html" in head[:2000].lower() or b"<!doctype" in head[:2000].lower():
-        return BlockedError(
-            f"{url}: answered an HTML page where a PDF was expected: "
-            "the source may be blocking this client"
-        )
-    return SourceError(f"{url}: not a PDF (it starts with {head[:8]!r})")
+    problem: str
+    status: int | None = None  # the HTTP status it answered, if any
+    connection: bool = False  # the connection itself failed
+    wait: float | None = None  # what the server asked for (Retry-After)
 
 
 def _validators(resp: Any) -> Validators:
     return Validators(resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _dns_failure(exc: Exception) -> bool:
-    text = repr(exc)
-    return (
-        "NameResolutionError" in text
-        or "Name or service not known" in text
-        or ("Temporary failure in name resolution" in text)
-    )
-
-
-def _reason(exc: Exception) -> str:
-    """The innermost cause, in a few words."""
-    cause: BaseException = exc
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        nxt = cause.__cause__ or cause.__context__
-        assert nxt is not None
-        cause = nxt
-    text = str(cause) or type(cause).__name__
-    if "Connection reset" in text or "ConnectionResetError" in repr(cause):
-        return "connection reset by the server"
-    if "Connection refused" in text:
-        return "connection refused"
-    if "RemoteDisconnected" in repr(cause) or "closed connection without response" in text:
-        return "the server closed the connection without answering"
-    if "IncompleteRead" in repr(cause):
-        return "the server closed the connection mid-download"
-    return text.split(": ")[-1][:120]

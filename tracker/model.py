@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -219,7 +220,7 @@ class StoredReport:
     ingested_at: str  # ISO timestamp, UTC
     stated_counts: Counts | None
     counts: Counts
-    status: str  # ok | needs_review | unverified
+    status: ReportStatus
     notices: tuple[Notice, ...] = ()
     pdf_path: str | None = None
     source_page: str | None = None  # the press release that linked it
@@ -268,7 +269,7 @@ class PossibleMatchRecord:
 
 @dataclass(frozen=True)
 class IngestResult:
-    status: str  # stored | revised | unchanged
+    status: IngestStatus
     report: StoredReport
     new_markets: tuple[str, ...] = ()
     possible_matches: tuple[PossibleMatchRecord, ...] = ()
@@ -277,3 +278,114 @@ class IngestResult:
 def count_mismatches(notices: tuple[Notice, ...]) -> str:
     """The notices that say the counts differ from the stated ones, as one line."""
     return "; ".join(n.message for n in notices if n.code is NoticeCode.COUNT_MISMATCH)
+
+
+# ---------------------------------------------------------------------------------------------
+# outcomes and records shared by the orchestrator, the store and alerts (JSON values as strings)
+
+
+class ReportStatus(StrEnum):
+    """How far a stored report's list agrees with the counts the report states."""
+
+    OK = "ok"
+    NEEDS_REVIEW = "needs_review"  # the extracted counts differ from the stated ones
+    UNVERIFIED = "unverified"  # the report states no counts
+
+    @classmethod
+    def of(cls, report: Report) -> ReportStatus:
+        if report.counts_match is None:
+            return cls.UNVERIFIED
+        return cls.OK if report.counts_match else cls.NEEDS_REVIEW
+
+
+class IngestStatus(StrEnum):
+    STORED = "stored"  # a year not stored before
+    REVISED = "revised"  # new bytes for a stored year: its next revision
+    UNCHANGED = "unchanged"  # these bytes are stored already
+
+
+class CheckStatus(StrEnum):
+    """What a check did (`check --json` "status"); RUNNING only in a check run's record."""
+
+    BASELINE = "baseline"
+    NEW_REPORT = "new_report"
+    NO_CHANGE = "no_change"
+    REVISED = "revised"
+    FAILED = "failed"
+    RUNNING = "running"
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One recorded check."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    trigger: str
+    outcome: CheckStatus
+    error: str | None
+
+
+class WarningCode(StrEnum):
+    """What a check's warning is about. Alerts decide on these, never on a message's words."""
+
+    PAGE_GONE = "page-gone"  # a seed page or press release answered 404 or 410
+    REPORT_GONE = "report-gone"  # a stored report's URL answered 404 or 410
+    LAYOUT_CHANGED = "layout-changed"  # a seed page that listed reports lists none
+    YEAR_DIFFERS = "year-differs"  # the link names another review year than the PDF's title
+    NEEDS_REVIEW = "needs-review"  # a report stored with counts that differ from its own
+    ALREADY_RUNNING = "already-running"  # another process held the check lock
+
+
+@dataclass(frozen=True)
+class CheckWarning:
+    code: WarningCode
+    message: str  # one line, as `check --json` "warnings" prints it
+    review_year: int | None = None
+
+
+class AlertKind(StrEnum):
+    DIGEST = "digest"
+    OPERATOR = "operator"
+    TEST = "test"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a process that is sending it
+    SENT = "sent"
+    FAILED = "failed"  # refused for good
+    UNKNOWN = "unknown"  # the sender died mid-transfer: it may have arrived
+
+
+NOT_THROUGH = tuple(s for s in DeliveryStatus if s is not DeliveryStatus.SENT)
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """An alert to deliver once: `dedupe_key` makes it exactly once."""
+
+    dedupe_key: str
+    kind: AlertKind
+    channel: str  # a channel name: email | webhook | apprise
+    recipient: str  # an address, or the key of a webhook or Apprise URL
+    subject: str
+    body_text: str
+    body_html: str | None = None
+    report_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message in the outbox, and how its delivery stands."""
+
+    id: int
+    message: OutboxMessage
+    status: DeliveryStatus
+    phase: str | None  # claimed | data (the server may have started keeping it)
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None

@@ -9,6 +9,7 @@ time limit (`extraction.timeout_s`); it prints the report as JSON.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 from tracker.config import ExtractionConfig
 from tracker.errors import ExtractionError, Stopped, TrackerError
 from tracker.model import Report
+
+OUT_OF_MEMORY = 3  # the child's exit status when it hit its memory cap
 
 
 def extract_isolated(
@@ -51,10 +54,9 @@ def extract_isolated(
     if proc.returncode != 0:
         if proc.returncode < 0:
             raise ExtractionError(f"extraction crashed (signal {-proc.returncode})")
-        last = err[-1] if err else f"exit status {proc.returncode}"
-        if "MemoryError" in last:
-            last = f"ran out of memory (extraction.memory_mb: {limits.memory_mb})"
-        raise ExtractionError(last)
+        if proc.returncode == OUT_OF_MEMORY:
+            raise ExtractionError(f"ran out of memory (extraction.memory_mb: {limits.memory_mb})")
+        raise ExtractionError(err[-1] if err else f"exit status {proc.returncode}")
     try:
         return Report.from_json(json.loads(out))
     except (ValueError, KeyError, TypeError) as exc:
@@ -65,16 +67,15 @@ def main() -> int:
     cap = int(sys.argv[1]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the PDF libraries load
 
-    from tracker.extract import extract
-
     try:
+        from tracker.extract import extract
+
         report = extract(Path(sys.argv[2]))
     except TrackerError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except MemoryError:
-        print("MemoryError", file=sys.stderr)
-        return 1
+    except MemoryError:  # loading the libraries or reading the PDF
+        os._exit(OUT_OF_MEMORY)  # at once: an orderly exit needs memory too
     json.dump(report.to_json(full=True), sys.stdout)
     return 0
 

@@ -5,67 +5,73 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from tracker.config import Config
+from tracker.model import CheckStatus, DeliveryStatus
+from tracker.records import run_json
+from tracker.status import failing
 from tracker.store import Store
-from tracker.store import outbox as box
-
-if TYPE_CHECKING:
-    from tracker.daemon import Daemon
 
 log = logging.getLogger(__name__)
-OUTCOMES = ("baseline", "new_report", "no_change", "revised", "failed")
+OUTCOMES = [s for s in CheckStatus if s is not CheckStatus.RUNNING]
 
 
-def health(config: Config, store: Store, daemon: Daemon) -> tuple[int, dict[str, Any]]:
+class DaemonView(Protocol):
+    """What the endpoint shows of the daemon that serves it."""
+
+    @property
+    def state(self) -> str: ...
+
+    def next_run(self) -> datetime | None: ...
+
+
+def health(config: Config, store: Store, daemon: DaemonView) -> tuple[int, dict[str, Any]]:
     """200 while the daemon runs and its checks succeed; 503 when the database is unreachable
     or the last `alerts.failures_before_alert` checks all failed."""
     try:
-        runs = store.last_runs(config.alerts.failures_before_alert)
+        with store.transaction() as tx:
+            runs = tx.runs.last(config.alerts.failures_before_alert)
     except Exception as exc:
         return 503, {"status": "error", "error": f"database: {exc}"}
-    failing = len(runs) == config.alerts.failures_before_alert and all(
-        r["outcome"] == "failed" for r in runs
-    )
+    bad = failing(runs, config.alerts.failures_before_alert)
     next_run = daemon.next_run()
-    return (503 if failing else 200), {
-        "status": "failing" if failing else "ok",
+    return (503 if bad else 200), {
+        "status": "failing" if bad else "ok",
         "state": daemon.state,
-        "last_check": runs[0] if runs else None,
+        "last_check": run_json(runs[0]) if runs else None,
         "next_run": next_run.isoformat() if next_run else None,
     }
 
 
-def metrics(store: Store, daemon: Daemon) -> str:
-    stats = store.run_stats()
-    counts = box.counts(store)
+def metrics(store: Store, daemon: DaemonView) -> str:
+    with store.transaction() as tx:
+        stats, counts, years = tx.runs.stats(), tx.outbox.counts(), tx.reports.years()
+    pending = counts.get("pending", 0) + counts.get("sending", 0)
     lines = [
         "# HELP nml_tracker_checks_total Checks run, by outcome.",
         "# TYPE nml_tracker_checks_total counter",
         *(
-            f'nml_tracker_checks_total{{outcome="{o}"}} {stats["by_outcome"].get(o, 0)}'
+            f'nml_tracker_checks_total{{outcome="{o}"}} {stats.by_outcome.get(o, 0)}'
             for o in OUTCOMES
         ),
         "# HELP nml_tracker_last_success_timestamp_seconds When the last successful check ended.",
         "# TYPE nml_tracker_last_success_timestamp_seconds gauge",
-        f"nml_tracker_last_success_timestamp_seconds {_ts(stats['last_success'])}",
+        f"nml_tracker_last_success_timestamp_seconds {_ts(stats.last_success)}",
         "# HELP nml_tracker_last_check_timestamp_seconds When the last check ended.",
         "# TYPE nml_tracker_last_check_timestamp_seconds gauge",
-        f"nml_tracker_last_check_timestamp_seconds {_ts(stats['last_finished'])}",
+        f"nml_tracker_last_check_timestamp_seconds {_ts(stats.last_finished)}",
         "# HELP nml_tracker_alerts Alerts in the outbox, by status.",
         "# TYPE nml_tracker_alerts gauge",
-        *(
-            f'nml_tracker_alerts{{status="{s}"}} {counts.get(s, 0)}'
-            for s in ("pending", "sending", "sent", "failed", "unknown")
-        ),
+        *(f'nml_tracker_alerts{{status="{s}"}} {counts.get(s, 0)}' for s in DeliveryStatus),
         "# HELP nml_tracker_pending_alerts Alerts waiting to be delivered.",
         "# TYPE nml_tracker_pending_alerts gauge",
-        f"nml_tracker_pending_alerts {counts.get('pending', 0) + counts.get('sending', 0)}",
+        f"nml_tracker_pending_alerts {pending}",
         "# HELP nml_tracker_stored_years Review years in the history.",
         "# TYPE nml_tracker_stored_years gauge",
-        f"nml_tracker_stored_years {len(store.years())}",
+        f"nml_tracker_stored_years {len(years)}",
         "# HELP nml_tracker_next_run_timestamp_seconds When the next scheduled check runs.",
         "# TYPE nml_tracker_next_run_timestamp_seconds gauge",
         f"nml_tracker_next_run_timestamp_seconds {_ts(daemon.next_run())}",
@@ -77,7 +83,7 @@ def _ts(value: Any) -> str:
     return f"{value.timestamp():.0f}" if value is not None else "0"
 
 
-def serve(config: Config, store: Store, daemon: Daemon) -> ThreadingHTTPServer:
+def serve(config: Config, store: Store, daemon: DaemonView) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             try:

@@ -38,7 +38,8 @@ def upgrade_in_child(engine: Engine) -> None:
     if _version(engine) == HEAD:
         return
     code = (
-        "import os; from tracker.migrations import upgrade; from tracker.store import make_engine;"
+        "import os; from tracker.migrations import upgrade;"
+        " from tracker.store.db import make_engine;"
         " upgrade(make_engine(os.environ['NML_MIGRATE_URL']))"
     )
     url = engine.url.render_as_string(hide_password=False)

@@ -2,74 +2,69 @@
 
 Rows are written in the caller's transaction (the one that stores the report), claimed one at a
 time with a conditional UPDATE (so two processes never both send a row), and marked after each
-step in short transactions of their own, never held open while a server is talked to.
+step in short transactions of their own (`DeliveryOutbox`), never held open while a server is
+talked to.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracker.store import Store, as_utc, utcnow
+from tracker.model import (
+    NOT_THROUGH,
+    AlertKind,
+    DeliveryStatus,
+    OutboxItem,
+    OutboxMessage,
+)
+from tracker.store.db import as_utc, opt_utc, utcnow
 from tracker.store.models import OutboxRow
 from tracker.worker import dead_here, worker_id
 
 log = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=10)  # a claim by another host is taken back after this
+UNKNOWN_OUTCOME = (
+    "the process stopped while the server was receiving this message: it may "
+    "have been delivered; check, then resend with `nml-tracker digest --send`"
+)
+PENDING, SENDING = DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value
 
 
-@dataclass(frozen=True)
-class Message:
-    dedupe_key: str
-    kind: str  # digest | operator | test
-    channel: str  # email | webhook | apprise
-    recipient: str
-    subject: str
-    body_text: str
-    body_html: str | None = None
-    report_id: int | None = None
+class Outbox:
+    """The outbox within one transaction."""
 
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-@dataclass(frozen=True)
-class OutboxItem:
-    id: int
-    message: Message
-    status: str
-    phase: str | None
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    next_attempt_at: datetime
-    sent_at: datetime | None
+    def enqueue(self, messages: Sequence[OutboxMessage], now: datetime | None = None) -> int:
+        """Add messages whose key is not there yet; returns how many were added."""
+        now = now or utcnow()
+        return sum(self._insert(m, now) for m in messages)
 
-
-def enqueue(s: Session, messages: Sequence[Message], now: datetime | None = None) -> int:
-    """Add messages whose key is not there yet; returns how many were added."""
-    now = now or utcnow()
-    added = 0
-    for m in messages:
+    def _insert(self, m: OutboxMessage, now: datetime) -> int:
         values = {
             "dedupe_key": m.dedupe_key,
-            "kind": m.kind,
+            "kind": m.kind.value,
             "channel": m.channel,
             "recipient": m.recipient,
             "subject": m.subject,
             "body_text": m.body_text,
             "body_html": m.body_html,
             "report_id": m.report_id,
-            "status": "pending",
+            "status": PENDING,
             "attempts": 0,
             "created_at": now,
             "next_attempt_at": now,
         }
-        dialect = s.get_bind().dialect.name
+        dialect = self._s.get_bind().dialect.name
         stmt: Any
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -80,66 +75,46 @@ def enqueue(s: Session, messages: Sequence[Message], now: datetime | None = None
 
             stmt = sqlite_insert(OutboxRow).values(**values).on_conflict_do_nothing()
         else:  # pragma: no cover - other databases are not supported
-            if s.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == m.dedupe_key)):
-                continue
+            if self._s.scalar(select(OutboxRow.id).where(OutboxRow.dedupe_key == m.dedupe_key)):
+                return 0
             stmt = insert(OutboxRow).values(**values)
-        added += s.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
-    return added
+        return self._s.execute(stmt).rowcount or 0  # type: ignore[attr-defined]
 
-
-def recover(store: Store, now: datetime | None = None) -> list[OutboxItem]:
-    """Take back the claims of workers that died: on this host, a dead process; on another
-    host, a claim older than STALE_CLAIM (one send never lasts that long). A row that reached
-    the DATA phase may have been accepted by the server: it becomes `unknown` (never resent
-    blindly); one that did not goes back to `pending`. Returns the rows made `unknown`."""
-    now = now or utcnow()
-    here = worker_id().partition(":")[0]
-    unknown: list[OutboxItem] = []
-    with store.session() as s:
-        rows = s.scalars(select(OutboxRow).where(OutboxRow.status == "sending")).all()
-        for row in rows:
-            claimer = row.claimed_by or ""
-            if claimer.partition(":")[0] == here:
-                taken_back = dead_here(claimer)
-            else:
-                taken_back = row.claimed_at is None or as_utc(row.claimed_at) < now - STALE_CLAIM
-            if not taken_back:
+    def recover(self, now: datetime | None = None) -> list[OutboxItem]:
+        """Take back the claims of workers that died: on this host, a dead process; on another
+        host, a claim older than STALE_CLAIM (one send never lasts that long). A row that
+        reached the DATA phase may have been accepted by the server: it becomes `unknown`
+        (never resent blindly); one that did not goes back to `pending`. Returns the rows made
+        `unknown`."""
+        now = now or utcnow()
+        unknown: list[OutboxItem] = []
+        for row in self._s.scalars(select(OutboxRow).where(OutboxRow.status == SENDING)).all():
+            if not _abandoned(row, now):
                 continue
             if row.phase == "data":
-                row.status = "unknown"
-                row.last_error = (
-                    "the process stopped while the server was receiving this message: it may "
-                    "have been delivered; check, then resend with `nml-tracker digest --send`"
-                )
+                row.status, row.last_error = DeliveryStatus.UNKNOWN.value, UNKNOWN_OUTCOME
                 unknown.append(_item(row))
             else:
-                row.status, row.phase = "pending", None
-    return unknown
+                row.status, row.phase = PENDING, None
+        return unknown
 
-
-def due(store: Store, now: datetime | None = None, limit: int = 50) -> list[int]:
-    """Pending rows whose time has come, oldest first."""
-    with store.session() as s:
-        return list(
-            s.scalars(
-                select(OutboxRow.id)
-                .where(
-                    OutboxRow.status == "pending", OutboxRow.next_attempt_at <= (now or utcnow())
-                )
-                .order_by(OutboxRow.id)
-                .limit(limit)
-            )
+    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]:
+        """Pending rows whose time has come, oldest first."""
+        q = (
+            select(OutboxRow.id)
+            .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= (now or utcnow()))
+            .order_by(OutboxRow.id)
+            .limit(limit)
         )
+        return list(self._s.scalars(q))
 
-
-def claim(store: Store, row_id: int, now: datetime | None = None) -> OutboxItem | None:
-    """Claim one row just before sending it (a conditional UPDATE: one process wins)."""
-    with store.session() as s:
-        result = s.execute(
+    def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None:
+        """Claim one row just before sending it (a conditional UPDATE: one process wins)."""
+        result = self._s.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == row_id, OutboxRow.status == "pending")
+            .where(OutboxRow.id == row_id, OutboxRow.status == PENDING)
             .values(
-                status="sending",
+                status=SENDING,
                 phase="claimed",
                 claimed_at=now or utcnow(),
                 claimed_by=worker_id(),
@@ -148,75 +123,124 @@ def claim(store: Store, row_id: int, now: datetime | None = None) -> OutboxItem 
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        return _item(s.get_one(OutboxRow, row_id))
+        return _item(self._s.get_one(OutboxRow, row_id))
 
-
-def _mine(s: Session, row_id: int) -> OutboxRow | None:
-    """The row, if this process still holds its claim."""
-    row = s.get(OutboxRow, row_id)
-    if row is None or row.status != "sending" or row.claimed_by != worker_id():
-        log.warning("outbox row %d is no longer claimed by this process", row_id)
-        return None
-    return row
-
-
-def mark_phase(store: Store, row_id: int, phase: str) -> None:
-    with store.session() as s:
-        if row := _mine(s, row_id):
+    def mark_phase(self, row_id: int, phase: str) -> None:
+        if row := self._mine(row_id):
             row.phase = phase
 
+    def mark_sent(self, row_id: int) -> None:
+        if row := self._mine(row_id):
+            row.status, row.phase, row.sent_at = DeliveryStatus.SENT.value, None, utcnow()
+            row.last_error = None
 
-def mark_sent(store: Store, row_id: int) -> None:
-    with store.session() as s:
-        if row := _mine(s, row_id):
-            row.status, row.phase, row.sent_at, row.last_error = "sent", None, utcnow(), None
-
-
-def mark_failed(
-    store: Store, row_id: int, error: str, retry_at: datetime | None, attempted: bool = True
-) -> None:
-    """Back to pending until `retry_at`, or, with None, failed for good. `attempted=False`
-    hands back a claim that was not tried (its channel was down): the attempt is not counted."""
-    with store.session() as s:
-        if row := _mine(s, row_id):
-            row.status = "pending" if retry_at else "failed"
+    def mark_failed(
+        self, row_id: int, error: str, retry_at: datetime | None, attempted: bool = True
+    ) -> None:
+        """Back to pending until `retry_at`, or, with None, failed for good. `attempted=False`
+        hands back a claim that was not tried (its channel was down): the attempt is not
+        counted."""
+        if row := self._mine(row_id):
+            row.status = PENDING if retry_at else DeliveryStatus.FAILED.value
             row.phase, row.last_error = None, error
             if not attempted:
                 row.attempts -= 1
             if retry_at:
                 row.next_attempt_at = retry_at
 
+    def give_up(self, row_id: int, error: str) -> None:
+        """Mark a pending row failed for good (a test alert is not retried)."""
+        row = self._s.get_one(OutboxRow, row_id)
+        if row.status == PENDING:
+            row.status, row.last_error = DeliveryStatus.FAILED.value, error
 
-def give_up(store: Store, row_id: int, error: str) -> None:
-    """Mark a pending row failed for good (a test alert is not retried)."""
-    with store.session() as s:
-        row = s.get_one(OutboxRow, row_id)
-        if row.status == "pending":
-            row.status, row.last_error = "failed", error
-
-
-def items(
-    store: Store,
-    statuses: Sequence[str] = ("pending", "sending", "failed", "unknown"),
-    kind: str | None = None,
-) -> list[OutboxItem]:
-    with store.session() as s:
-        q = select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id)
+    def items(
+        self, statuses: Sequence[DeliveryStatus] = NOT_THROUGH, kind: AlertKind | None = None
+    ) -> list[OutboxItem]:
+        q = (
+            select(OutboxRow)
+            .where(OutboxRow.status.in_([s.value for s in statuses]))
+            .order_by(OutboxRow.id)
+        )
         if kind:
-            q = q.where(OutboxRow.kind == kind)
-        return [_item(r) for r in s.scalars(q)]
+            q = q.where(OutboxRow.kind == kind.value)
+        return [_item(r) for r in self._s.scalars(q)]
 
-
-def counts(store: Store) -> dict[str, int]:
-    with store.session() as s:
-        rows = s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+    def counts(self) -> dict[str, int]:
+        rows = self._s.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
         return {status: n for status, n in rows}
+
+    def _mine(self, row_id: int) -> OutboxRow | None:
+        """The row, if this process still holds its claim."""
+        row = self._s.get(OutboxRow, row_id)
+        if row is None or row.status != SENDING or row.claimed_by != worker_id():
+            log.warning("outbox row %d is no longer claimed by this process", row_id)
+            return None
+        return row
+
+
+class DeliveryOutbox:
+    """The outbox as delivery uses it: every call is a short transaction of its own."""
+
+    def __init__(self, sessions: Callable[[], AbstractContextManager[Session]]) -> None:
+        self._sessions = sessions
+
+    def enqueue(self, messages: Sequence[OutboxMessage], now: datetime | None = None) -> int:
+        with self._sessions() as s:
+            return Outbox(s).enqueue(messages, now)
+
+    def recover(self, now: datetime | None = None) -> list[OutboxItem]:
+        with self._sessions() as s:
+            return Outbox(s).recover(now)
+
+    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]:
+        with self._sessions() as s:
+            return Outbox(s).due(now, limit)
+
+    def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None:
+        with self._sessions() as s:
+            return Outbox(s).claim(row_id, now)
+
+    def mark_phase(self, row_id: int, phase: str) -> None:
+        with self._sessions() as s:
+            Outbox(s).mark_phase(row_id, phase)
+
+    def mark_sent(self, row_id: int) -> None:
+        with self._sessions() as s:
+            Outbox(s).mark_sent(row_id)
+
+    def mark_failed(
+        self, row_id: int, error: str, retry_at: datetime | None, attempted: bool = True
+    ) -> None:
+        with self._sessions() as s:
+            Outbox(s).mark_failed(row_id, error, retry_at, attempted)
+
+    def give_up(self, row_id: int, error: str) -> None:
+        with self._sessions() as s:
+            Outbox(s).give_up(row_id, error)
+
+    def items(
+        self, statuses: Sequence[DeliveryStatus] = NOT_THROUGH, kind: AlertKind | None = None
+    ) -> list[OutboxItem]:
+        with self._sessions() as s:
+            return Outbox(s).items(statuses, kind)
+
+    def counts(self) -> dict[str, int]:
+        with self._sessions() as s:
+            return Outbox(s).counts()
+
+
+def _abandoned(row: OutboxRow, now: datetime) -> bool:
+    claimer = row.claimed_by or ""
+    if claimer.partition(":")[0] == worker_id().partition(":")[0]:
+        return dead_here(claimer)
+    return row.claimed_at is None or as_utc(row.claimed_at) < now - STALE_CLAIM
 
 
 def _item(row: OutboxRow) -> OutboxItem:
-    message = Message(
+    message = OutboxMessage(
         row.dedupe_key,
-        row.kind,
+        AlertKind(row.kind),
         row.channel,
         row.recipient,
         row.subject,
@@ -227,11 +251,11 @@ def _item(row: OutboxRow) -> OutboxItem:
     return OutboxItem(
         row.id,
         message,
-        row.status,
+        DeliveryStatus(row.status),
         row.phase,
         row.attempts,
         row.last_error,
         as_utc(row.created_at),
         as_utc(row.next_attempt_at),
-        as_utc(row.sent_at) if row.sent_at else None,
+        opt_utc(row.sent_at),
     )

@@ -12,16 +12,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, text, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from tracker.store import Store, as_utc, utcnow
+from tracker.store.db import as_utc, utcnow
 from tracker.store.models import LockRow
 from tracker.worker import dead_here, worker_id
+
+Sessions = Callable[[], AbstractContextManager[Session]]
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +44,8 @@ class Held:
 
 @contextmanager
 def check_lock(
-    store: Store,
+    engine: Engine,
+    sessions: Sessions,
     wait_s: float = 0.0,
     poll_s: float = 0.5,
     on_lost: Callable[[], None] | None = None,
@@ -49,20 +54,20 @@ def check_lock(
     called if the lock is lost while held (a lapsed lease, a dropped connection): the holder
     must then stop."""
     lost = on_lost or (lambda: None)
-    if store.engine.dialect.name == "postgresql":
-        with _advisory(store, wait_s, poll_s, lost) as held:
+    if engine.dialect.name == "postgresql":
+        with _advisory(engine, wait_s, poll_s, lost) as held:
             yield held
     else:
-        with _leased(store, wait_s, poll_s, lost) as held:
+        with _leased(sessions, wait_s, poll_s, lost) as held:
             yield held
 
 
 @contextmanager
 def _advisory(
-    store: Store, wait_s: float, poll_s: float, lost: Callable[[], None]
+    engine: Engine, wait_s: float, poll_s: float, lost: Callable[[], None]
 ) -> Iterator[Held]:
     deadline = time.monotonic() + wait_s
-    with store.engine.connect() as conn:
+    with engine.connect() as conn:
         while True:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": CHECK_LOCK}).scalar()
             conn.commit()
@@ -107,11 +112,13 @@ def _advisory(
 
 
 @contextmanager
-def _leased(store: Store, wait_s: float, poll_s: float, lost: Callable[[], None]) -> Iterator[Held]:
+def _leased(
+    sessions: Sessions, wait_s: float, poll_s: float, lost: Callable[[], None]
+) -> Iterator[Held]:
     me = worker_id()
     deadline = time.monotonic() + wait_s
     while True:
-        holder = _try_take(store, me)
+        holder = _try_take(sessions, me)
         if holder is None or time.monotonic() >= deadline:
             break
         time.sleep(poll_s)
@@ -119,22 +126,22 @@ def _leased(store: Store, wait_s: float, poll_s: float, lost: Callable[[], None]
         yield Held(False, holder)
         return
     stop = threading.Event()
-    beat = threading.Thread(target=_renew, args=(store, me, stop, lost), daemon=True)
+    beat = threading.Thread(target=_renew, args=(sessions, me, stop, lost), daemon=True)
     beat.start()
     try:
         yield Held(True)
     finally:
         stop.set()
         beat.join()
-        with store.session() as s:
+        with sessions() as s:
             s.execute(delete(LockRow).where(LockRow.name == "check", LockRow.holder == me))
 
 
-def _try_take(store: Store, me: str) -> str | None:
+def _try_take(sessions: Sessions, me: str) -> str | None:
     """Take the lease if it is free, expired or held by a dead process; else its holder."""
     now = utcnow()
     try:
-        with store.session() as s:
+        with sessions() as s:
             row = s.scalar(select(LockRow).where(LockRow.name == "check"))
             if row is None:
                 s.add(LockRow(name="check", holder=me, acquired_at=now, expires_at=now + LEASE))
@@ -154,10 +161,10 @@ def _try_take(store: Store, me: str) -> str | None:
         return "another process"
 
 
-def _renew(store: Store, me: str, stop: threading.Event, lost: Callable[[], None]) -> None:
+def _renew(sessions: Sessions, me: str, stop: threading.Event, lost: Callable[[], None]) -> None:
     while not stop.wait(LEASE.total_seconds() / 3):
         try:
-            with store.session() as s:
+            with sessions() as s:
                 renewed = s.execute(
                     update(LockRow)
                     .where(LockRow.name == "check", LockRow.holder == me)

@@ -1,0 +1,146 @@
+"""What the store is given and what it answers, beyond the stage dataclasses of tracker.model:
+frozen dataclasses, so that no caller indexes a dict by string."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tracker.model import CheckRun, CheckStatus, Entry, Kind
+
+
+def iso(value: datetime | None) -> str | None:
+    """A timestamp as the JSON documents print it."""
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def run_json(run: CheckRun) -> dict[str, Any]:
+    """A check run as `status --json` "last_checks" prints it."""
+    return {
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "trigger": run.trigger,
+        "outcome": run.outcome.value,
+        "error": run.error,
+    }
+
+
+SUCCESSFUL: frozenset[CheckStatus] = frozenset(
+    {CheckStatus.BASELINE, CheckStatus.NEW_REPORT, CheckStatus.NO_CHANGE, CheckStatus.REVISED}
+)
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """Where a report's bytes came from, stored with it."""
+
+    sha256: str
+    url: str | None = None
+    page: str | None = None  # the press release that linked it
+    pdf_path: str | None = None
+    published: str | None = None  # ISO date
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored market an entry may be: for a human to decide, never merged by itself."""
+
+    market_id: str
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the identity stage put one entry of a report: a stored market, or a new one."""
+
+    market_id: str
+    match: str  # alias | domain | name | generic-name | fuzzy | new
+    new: bool  # the market is created with this listing
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarketEvidence:
+    """A stored market and everything the current reports print for it: what identity reads."""
+
+    id: str
+    kind: Kind
+    country: str | None
+    entries: tuple[Entry, ...]  # its listings in the current revision of each year
+    alias_names: frozenset[str] = frozenset()  # names linked to it by a rule or the config
+
+
+@dataclass(frozen=True)
+class MarketName:
+    """A name printed for a market, or linked to it as an alias."""
+
+    market_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Market:
+    id: str
+    name: str  # the latest printed name
+    kind: Kind
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    source: str  # config | alias | domain | generic-name | fuzzy
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "source": self.source}
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One listing of a year's current revision, with its report (`export`)."""
+
+    review_year: int
+    market_id: str
+    name: str
+    kind: str
+    country: str | None
+    city: str | None
+    domains: tuple[str, ...]
+    page: int
+    heading: str
+    report_title: str
+    report_revision: int
+    report_sha256: str
+    source_url: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        doc = {name: getattr(self, name) for name in EXPORT_FIELDS}
+        return {**doc, "domains": list(self.domains)}
+
+
+EXPORT_FIELDS: tuple[str, ...] = tuple(ExportRow.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class RunStats:
+    """Checks by outcome, and when the last one and the last successful one ended."""
+
+    by_outcome: Mapping[str, int]
+    last_finished: datetime | None
+    last_success: datetime | None
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """What a fetched URL last served: validators for conditional requests, and its content."""
+
+    url: str
+    kind: str  # page | pdf | gone
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+    review_year: int | None
+    reports_found: int | None
