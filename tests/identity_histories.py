@@ -13,8 +13,10 @@ False friends are in the catalogue on purpose: distinct markets sharing a word o
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from tracker.headings import online_heading
 from tracker.model import Entry, Kind
@@ -39,7 +41,7 @@ class Spec:
 
 
 def On(
-    id: str, span: str, names: str, domains: str = "", country: str | None = None, **kw: object
+    id: str, span: str, names: str, domains: str = "", country: str | None = None, **kw: Any
 ) -> Spec:
     first, last = map(int, span.split("-"))
     return Spec(
@@ -51,13 +53,13 @@ def On(
         tuple(d for d in domains.split("|") if d),
         country,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
-def Ph(id: str, country: str, span: str, names: str, places: str = "", **kw: object) -> Spec:
+def Ph(id: str, country: str, span: str, names: str, places: str = "", **kw: Any) -> Spec:
     first, last = map(int, span.split("-"))
     variants = tuple(tuple(p.split(",")) for p in places.split("|") if p)
-    return Spec(id, "physical", first, last, tuple(names.split("|")), (), country, variants, **kw)  # type: ignore[arg-type]
+    return Spec(id, "physical", first, last, tuple(names.split("|")), (), country, variants, **kw)
 
 
 CATALOGUE: tuple[Spec, ...] = (
@@ -411,8 +413,8 @@ def _online(spec: Spec, year: int, brand: str, memory: dict[str, int], rng: rand
         heading = " / ".join(d.capitalize() for d in spec.multi)
     else:
         style = _sticky(rng, memory, "style", 3, 0.35) if domain else 0
-        if year >= 2019 and style == 2:
-            style = 0  # modern headings print no domain in parentheses
+        if year >= 2019 and (style == 2 or domain.count(".") > 1):
+            style = 0  # modern headings print a brand, never a domain in parentheses or a host
         if style == 1:
             heading = domain.capitalize()
         elif style == 2:
@@ -423,3 +425,41 @@ def _online(spec: Spec, year: int, brand: str, memory: dict[str, int], rng: rand
             heading = heading.upper()
     parsed = online_heading(heading)
     return Entry(parsed.name, "online", 1, spec.country, None, parsed.domains, heading)
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+Listing = tuple[int, int]  # (year, index)
+
+
+def pairwise(pred: dict[Listing, str], truth: dict[Listing, str]) -> tuple[float, float]:
+    """Pairwise precision and recall of predicted clusters against the truth."""
+    from collections import Counter
+
+    def pairs(counts: Counter[object]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
+    both = pairs(Counter((pred[k], truth[k]) for k in pred))
+    predicted, true = pairs(Counter(pred.values())), pairs(Counter(truth.values()))
+    return (both / predicted if predicted else 1.0), (both / true if true else 1.0)
+
+
+def diff_of(ids: dict[Listing, str], old: int, new: int) -> tuple[frozenset[object], ...]:
+    """A consecutive diff as listings: new (in `new`), removed (in `old`), still listed (pairs)."""
+    before = {ids[k]: k for k in ids if k[0] == old}
+    after = {ids[k]: k for k in ids if k[0] == new}
+    return (
+        frozenset(after[m] for m in after if m not in before),
+        frozenset(before[m] for m in before if m not in after),
+        frozenset((before[m], after[m]) for m in after if m in before),
+    )
+
+
+def exact_diffs(
+    pred: dict[Listing, str], truth: dict[Listing, str], years: list[int]
+) -> list[tuple[int, bool]]:
+    """For each consecutive pair of years: (newer year, whether the diff is exactly right)."""
+    return [
+        (new, diff_of(pred, old, new) == diff_of(truth, old, new))
+        for old, new in itertools.pairwise(years)
+    ]

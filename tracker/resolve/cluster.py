@@ -309,6 +309,8 @@ class _State:
             yield ("g", k)
         for k in g.fuzzy:
             yield ("f", k)
+        for k in g.lead:
+            yield ("w", k)
 
     def _build_index(self) -> None:
         fuzzy_keys: dict[str, set[str]] = defaultdict(set)
@@ -433,8 +435,10 @@ def _assignments(
                 earlier = single
             else:
                 found = evidence(single, earlier, state.ratio)
-                reason = found.reason if found else state.reason.get(n, "chain")
-                score = found.score if found else 0.0
+                if found is None or found.score < LINK:  # tied by a person, or through others
+                    reason, score = state.reason.get(n, "chain"), found.score if found else 0.0
+                else:
+                    reason, score = found.reason, found.score
                 earlier.absorb(single)
             out.append(Assignment(li.year, li.index, id_of[n], reason, round(score, 2)))
     return tuple(sorted(out, key=lambda a: (a.year, a.index)))

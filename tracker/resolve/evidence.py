@@ -15,14 +15,16 @@ groups at `LINK` or more, strongest first, and reports `POSSIBLE` or more as a p
 | transliteration   | 0.85  | the same name under romanisation rules (`-iy`/`-y`, `kh`/`h`)    |
 | descriptor        | 0.80  | the same name once `Market`, `Mall`, `Trade Center`... go        |
 | fuzzy             | 0.75  | near-identical (ratio >= 92), same digits, 6+ letters             |
-| similar           | 0.45  | ratio >= 80, or digits differ (`TORRENTZ2`): never links       |
+| similar           | 0.45  | ratio >= 80, digits differ (`TORRENTZ2`), or online names that |
+|                   |       | start with the same word (`Sogou MP3` / `Sogou.com`): never links |
 
 Physical markets also need the same country (when both print one) and places that agree:
 a city in common (+0.03), any place in common, knowledge's containment included (+0.02), or no
 place on one side (-0.04). With places that disagree, a name links only when it is distinctive
 (`La Salada`, not `Central Market`) and the two were listed in consecutive years: otherwise it is
-a possible match. A descriptor or fuzzy match needs a place in common, or a distinctive name in
-consecutive years. Listed in consecutive stored years: +0.02 (the strongest tie-breaker).
+a possible match. A descriptor or fuzzy match needs a place in common (`Dragon Mall` / `Dragon
+Plaza` with no place printed is a possible match). Listed in consecutive stored years: +0.02
+(the strongest tie-breaker).
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class Group:
     cities: set[str] = field(default_factory=set)
     places: set[str] = field(default_factory=set)
     digits: set[str] = field(default_factory=set)
+    lead: set[str] = field(default_factory=set)
     distinctive: bool = False
 
     def add(self, p: Profile, tags: frozenset[str] = frozenset()) -> None:
@@ -82,6 +85,7 @@ class Group:
         self.cities |= p.cities
         self.places |= p.places
         self.digits |= p.digits
+        self.lead |= p.lead
         self.distinctive = self.distinctive or p.distinctive
 
     def absorb(self, other: Group) -> None:
@@ -105,7 +109,7 @@ class Group:
 
 _SET_FIELDS = (
     *("years", "ranks", "forbidden", "exact", "parts", "core", "translit", "fuzzy", "domains"),
-    *("labels", "tags", "countries", "cities", "places", "digits"),
+    *("labels", "tags", "countries", "cities", "places", "digits", "lead"),
 )
 
 
@@ -145,7 +149,7 @@ def _name_rule(a: Group, b: Group, ratio: dict[tuple[str, str], float]) -> Link 
     best = max((ratio.get((x, y), 0.0) for x in a.fuzzy for y in b.fuzzy), default=0.0)
     if best >= FUZZY_LINK and a.digits & b.digits and min(map(len, a.fuzzy | b.fuzzy)) >= 6:
         return Link(0.75, "fuzzy")
-    if best >= FUZZY_POSSIBLE:
+    if best >= FUZZY_POSSIBLE or a.lead & b.lead:
         return Link(0.45, "similar")
     return None
 
@@ -184,6 +188,4 @@ def _with_places(a: Group, b: Group, found: Link, bonus: float) -> Link:
     # descriptor and fuzzy matches say less: they need the place to agree
     if level >= 2:
         return Link(score + 0.01 * level - 0.01 + bonus, reason)
-    if level == 1 and distinct and consecutive:
-        return Link(0.64, f"{reason}, no place")
     return Link(0.5 if level == 1 else 0.42, f"{reason}, other place" if level == 0 else reason)

@@ -259,6 +259,7 @@ class Profile:
     places: frozenset[str]
     distinctive: bool
     digits: frozenset[str]
+    lead: frozenset[str] = frozenset()
 
 
 def country_key(country: str | None) -> str:
@@ -282,6 +283,15 @@ def online_domains(entry: Entry) -> frozenset[str]:
     return frozenset(d.lower().removeprefix("www.") for d in found)
 
 
+def lead_keys(name: str, kind: Kind) -> frozenset[str]:
+    """Online: the brand's first word (`Sogou MP3` / `Sogou.com`, but also `Baidu` / `BAIDU
+    WANGPAN`): only ever a reason to ask a person, never to link."""
+    if kind != "online":
+        return frozenset()
+    words = _without_article(ascii_words(_strip_tld(name)))
+    return frozenset(words[:1]) if words and len(words[0]) >= 4 else frozenset()
+
+
 @dataclass(frozen=True)
 class NameFeatures:
     exact: frozenset[str]
@@ -291,6 +301,7 @@ class NameFeatures:
     fuzzy: str
     digits: str
     distinctive: bool
+    lead: frozenset[str]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -304,6 +315,7 @@ def name_features(name: str, kind: Kind) -> NameFeatures:
         fuzzy=fuzzy_key(name, kind),
         digits=digits(_strip_tld(name)),
         distinctive=distinctive(name, kind),
+        lead=lead_keys(name, kind),
     )
 
 
@@ -338,4 +350,5 @@ def profile(
         places=frozenset(places),
         distinctive=names.distinctive,
         digits=frozenset({names.digits}),
+        lead=names.lead,
     )
