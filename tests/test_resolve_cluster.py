@@ -258,3 +258,11 @@ def test_bad_tables_fail_in_one_line(tmp_path: Path, text: str, message: str) ->
     with pytest.raises(ConfigError, match=message) as info:
         Knowledge.load(path)
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_redirects_chain_to_live_ids() -> None:
+    from tracker.resolve import chain_redirects
+
+    stored = {"a": "b"}  # an earlier merge
+    assert chain_redirects(stored, {"b": "c"}, {"c"}) == {"a": "c", "b": "c"}
+    assert chain_redirects(stored, {}, {"a", "b"}) == {}  # `a` is a market again

@@ -8,6 +8,7 @@ year replaced by a revision all give the clusters (and ids) of ingesting that in
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from dataclasses import replace
@@ -123,3 +124,25 @@ def test_a_revision_replacing_a_year_is_as_if_ingested_alone(
     live = {m.id for m in again.markets}
     assert set(again.redirects.values()) <= live
     assert not set(again.redirects) & live
+
+
+def test_the_diff_of_each_year_computed_from_the_clusters_is_right() -> None:
+    """The store's next step, done here with the real `compare`: the clusters of a generated
+    history give every consecutive diff the truth gives (new, removed, still listed)."""
+    from tracker.diff import compare
+
+    years, truth = history(2)
+    result = cluster(years)
+    listings = result.listings(years)
+    stored = [y.year for y in years]
+    truth_listed: dict[str, list[int]] = {}
+    for (year, _), market in truth.items():
+        truth_listed.setdefault(market, []).append(year)
+    for old, new in itertools.pairwise(stored):
+        changes = compare(old, new, listings[old], listings[new], result.years_listed(), stored)
+        new_truth = {truth[(new, i)] for i in range(len(listings[new]))} - {
+            truth[(old, i)] for i in range(len(listings[old]))
+        }
+        assert len(changes.new_entries) == len(new_truth), new
+        first_time = {m for m in new_truth if min(truth_listed[m]) == new}
+        assert len(changes.first_time) == len(first_time), new

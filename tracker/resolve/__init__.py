@@ -10,7 +10,7 @@ Pure: no database, no I/O but reading the shipped knowledge table once.
 
 from tracker.resolve.cluster import cluster
 from tracker.resolve.evidence import LINK, POSSIBLE
-from tracker.resolve.ids import slug
+from tracker.resolve.ids import chain_redirects, slug
 from tracker.resolve.knowledge import Identity, Knowledge
 from tracker.resolve.types import (
     Assignment,
@@ -46,6 +46,7 @@ __all__ = [
     "Rename",
     "Split",
     "YearListings",
+    "chain_redirects",
     "cluster",
     "slug",
 ]

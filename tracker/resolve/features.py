@@ -74,6 +74,7 @@ def ascii_words(text: str) -> list[str]:
     return re.sub(r"[^a-z0-9]+", " ", plain).split()
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     return "".join(ascii_words(text))
 
@@ -319,36 +320,56 @@ def name_features(name: str, kind: Kind) -> NameFeatures:
     )
 
 
+@dataclass(frozen=True)
+class _Printed:
+    """What an entry prints besides its name, normalised (no knowledge applied yet)."""
+
+    domains: frozenset[str]
+    labels: frozenset[str]
+    places: tuple[str, ...]  # place keys, the city first
+    country: str
+
+
+@lru_cache(maxsize=1 << 16)
+def _printed(entry: Entry) -> _Printed:
+    domains = online_domains(entry) if entry.kind == "online" else frozenset()
+    places: tuple[str, ...] = ()
+    if entry.kind == "physical":
+        places = tuple(k for k in map(place_key, heading_places(entry)) if k)
+    country = country_key(entry.country) if entry.kind == "physical" and entry.country else ""
+    return _Printed(domains, frozenset(k for k in map(domain_label, domains) if k), places, country)
+
+
 def profile(
     entry: Entry, same_place: Mapping[str, str], within: Mapping[str, frozenset[str]]
 ) -> Profile:
     """A listing's profile; `same_place` maps a place key to its canonical spelling (`kiev` ->
     `kyiv`), `within` a place to the places that contain it."""
-    kind = entry.kind
-    names = name_features(entry.name, kind)
-    domains = online_domains(entry) if kind == "online" else frozenset()
-    cities: set[str] = set()
-    places: set[str] = set()
-    if kind == "physical":
-        printed = [same_place.get(k, k) for k in map(place_key, heading_places(entry)) if k]
-        cities = set(printed[:1])
-        places = set(printed)
-        for p in printed:
-            places |= within.get(p, frozenset())
-    country = country_key(entry.country) if kind == "physical" and entry.country else ""
+    names = name_features(entry.name, entry.kind)
+    printed = _printed(entry)
+    places = [same_place.get(k, k) for k in printed.places]
+    everywhere = set(places)
+    for p in places:
+        everywhere |= within.get(p, frozenset())
     return Profile(
-        kind=kind,
+        kind=entry.kind,
         exact=names.exact,
         parts=names.parts,
         core=names.core,
         translit=names.translit,
         fuzzy=frozenset({names.fuzzy}),
-        domains=domains,
-        labels=frozenset(k for k in map(domain_label, domains) if k),
-        countries=frozenset({country} if country else ()),
-        cities=frozenset(cities),
-        places=frozenset(places),
+        domains=printed.domains,
+        labels=printed.labels,
+        countries=frozenset({printed.country} if printed.country else ()),
+        cities=frozenset(places[:1]),
+        places=frozenset(everywhere),
         distinctive=names.distinctive,
         digits=frozenset({names.digits}),
         lead=names.lead,
     )
+
+
+def clear_caches() -> None:
+    """Forget every cached name and entry (benchmarks time a cold start with it)."""
+    for cached in (squash, name_features, _printed):
+        cached.cache_clear()

@@ -115,3 +115,20 @@ def _market(
         listings=tuple((listings[n].year, listings[n].index) for n in members),
         source=_SOURCE[priority],
     )
+
+
+def chain_redirects(
+    stored: Mapping[str, str], new: Mapping[str, str], live: set[str]
+) -> dict[str, str]:
+    """The store's redirect table after a re-clustering: `stored` (old -> id) followed through
+    `new`, so every entry points at a live id; an id that is live again is no redirect."""
+    merged = {**stored, **new}
+    out = {}
+    for old in merged:
+        target, seen = merged[old], {old}
+        while target in merged and target not in live and target not in seen:
+            seen.add(target)
+            target = merged[target]
+        if old not in live and target in live:
+            out[old] = target
+    return out

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from tracker.model import Entry, Kind
+from tracker.model import Entry, Kind, Listing, PossibleMatchRecord
 
 # --- in ------------------------------------------------------------------------------------
 
@@ -139,7 +140,7 @@ class Clustering:
     rejected: tuple[Rejected, ...] = ()
 
     def market_of(self, year: int, index: int) -> str:
-        return self._by_listing()[(year, index)].market_id
+        return self._by_listing[(year, index)].market_id
 
     def year_ids(self, year: int) -> list[str]:
         """The market ids of a year's listings, in the order of its entries."""
@@ -152,5 +153,28 @@ class Clustering:
         market_id = self.redirects.get(market_id, market_id)
         return next(m for m in self.markets if m.id == market_id)
 
+    def listings(self, history: Sequence[YearListings]) -> dict[int, list[Listing]]:
+        """Each year's entries as `Listing`s with their market ids, in the report's order: what
+        the store saves and what `tracker.diff.compare` takes."""
+        by = self._by_listing
+        return {
+            y.year: [
+                Listing(by[(y.year, i)].market_id, y.year, e, by[(y.year, i)].reason)
+                for i, e in enumerate(y.entries)
+            ]
+            for y in history
+        }
+
+    def possible_records(self, year: int | None = None) -> list[PossibleMatchRecord]:
+        """The possible matches in the store's and the digest's shape (one year, or all)."""
+        return [
+            PossibleMatchRecord(
+                p.year, p.name, p.market_id, p.candidate_id, p.candidate_name, p.score, p.reason
+            )
+            for p in self.possible
+            if year is None or p.year == year
+        ]
+
+    @cached_property
     def _by_listing(self) -> dict[tuple[int, int], Assignment]:
         return {(a.year, a.index): a for a in self.assignments}
