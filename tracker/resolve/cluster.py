@@ -17,24 +17,23 @@ their content, so the result does not depend on the order of years or of entries
 from __future__ import annotations
 
 import heapq
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
-from tracker.model import Entry
 from tracker.resolve.evidence import FUZZY_POSSIBLE, LINK, POSSIBLE, Group, Link, evidence
-from tracker.resolve.features import Profile, exact_keys, profile, squash
+from tracker.resolve.features import squash
 from tracker.resolve.ids import assign_ids
 from tracker.resolve.knowledge import Knowledge
+from tracker.resolve.listings import Listing, listings_of
+from tracker.resolve.results import name_changes, redirects
 from tracker.resolve.types import (
     Assignment,
     Clustering,
     Correction,
     ListingKey,
     Merge,
-    NameChange,
     PossibleMatch,
     PriorListing,
     Rejected,
@@ -42,28 +41,6 @@ from tracker.resolve.types import (
     Split,
     YearListings,
 )
-
-
-class _Listing:
-    __slots__ = ("entry", "index", "profile", "tags", "year")
-
-    def __init__(self, year: int, index: int, entry: Entry, prof: Profile, tags: frozenset[str]):
-        self.year, self.index, self.entry, self.profile, self.tags = year, index, entry, prof, tags
-
-
-def _content_key(year: int, e: Entry) -> tuple[object, ...]:
-    return (
-        year,
-        e.kind,
-        squash(e.name),
-        e.name,
-        e.heading,
-        e.country or "",
-        e.city or "",
-        e.domains,
-        e.page,
-        e.excerpt,
-    )
 
 
 def cluster(
@@ -80,7 +57,7 @@ def cluster(
     targets of aliases that are market ids and to compute `redirects`; clusters and ids never
     depend on it otherwise."""
     knowledge = knowledge or Knowledge.builtin()
-    listings = _listings(history, knowledge, previous)
+    listings = listings_of(history, knowledge, previous)
     ranks = {y: r for r, y in enumerate(sorted({y.year for y in history}))}
     state = _State(listings, ranks)
     rejected = state.apply_corrections(corrections)
@@ -94,68 +71,17 @@ def cluster(
         markets=markets,
         assignments=assignments,
         possible=state.possible_matches(id_of),
-        renames=_name_changes(clusters, listings, id_of),
-        redirects=_redirects(previous, listings, id_of),
+        renames=name_changes(clusters, listings, id_of),
+        redirects=redirects(previous, listings, id_of),
         rejected=tuple(rejected),
     )
-
-
-# --- listings and their tags -----------------------------------------------------------------
-
-
-def _listings(
-    history: Sequence[YearListings], knowledge: Knowledge, previous: Sequence[PriorListing]
-) -> list[_Listing]:
-    raw = [(y.year, i, e) for y in history for i, e in enumerate(y.entries)]
-    raw.sort(key=lambda t: _content_key(t[0], t[2]))
-    tagger = _Tagger(knowledge, previous)
-    out = []
-    for year, index, entry in raw:
-        prof = profile(entry, knowledge.same_place, knowledge.within)
-        out.append(_Listing(year, index, entry, prof, tagger.tags(year, entry, prof)))
-    return out
-
-
-class _Tagger:
-    """Curated identities and configured aliases as tags: listings sharing a tag are linked."""
-
-    def __init__(self, knowledge: Knowledge, previous: Sequence[PriorListing]) -> None:
-        self.by_key: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        for ident in knowledge.identities:
-            country = knowledge.country_of(ident)
-            for name in ident.names:
-                for key in exact_keys(name):
-                    self.by_key[(ident.kind, key)].append((f"id:{ident.id}", country))
-        curated = {i.id for i in knowledge.identities}
-        self.prior: dict[tuple[int, str], str] = {(p.year, p.name): p.market_id for p in previous}
-        self.alias_keys: dict[str, str] = {}
-        self.alias_ids: dict[str, str] = {}
-        for printed, target in knowledge.aliases.items():
-            tag = f"id:{target}" if target in curated else f"alias:{squash(target)}"
-            for key in exact_keys(printed) | exact_keys(target):
-                self.alias_keys.setdefault(key, tag)
-            self.alias_ids[target] = tag
-
-    def tags(self, year: int, entry: Entry, prof: Profile) -> frozenset[str]:
-        keys = prof.exact | prof.parts | prof.labels
-        found = set()
-        for key in keys:
-            for tag, country in self.by_key.get((entry.kind, key), ()):
-                if not country or not prof.countries or country in prof.countries:
-                    found.add(tag)
-            if key in self.alias_keys:
-                found.add(self.alias_keys[key])
-        prior = self.prior.get((year, entry.name))
-        if prior in self.alias_ids:
-            found.add(self.alias_ids[prior])
-        return frozenset(found)
 
 
 # --- the clustering state ---------------------------------------------------------------------
 
 
 class _State:
-    def __init__(self, listings: list[_Listing], ranks: dict[int, int]) -> None:
+    def __init__(self, listings: list[Listing], ranks: dict[int, int]) -> None:
         self.listings = listings
         self.ranks = ranks
         self.parent = list(range(len(listings)))
@@ -421,7 +347,7 @@ class _State:
 
 
 def _assignments(
-    clusters: list[list[int]], listings: list[_Listing], id_of: dict[int, str], state: _State
+    clusters: list[list[int]], listings: list[Listing], id_of: dict[int, str], state: _State
 ) -> tuple[Assignment, ...]:
     """Each listing's market, and the rule that ties it to the market's earlier listings."""
     out = []
@@ -445,7 +371,7 @@ def _assignments(
 
 
 def _renames(
-    corrections: Sequence[Correction], listings: list[_Listing], state: _State
+    corrections: Sequence[Correction], listings: list[Listing], state: _State
 ) -> dict[int, str]:
     """The root of each renamed cluster and its new name (a later rename wins)."""
     out: dict[int, str] = {}
@@ -453,34 +379,3 @@ def _renames(
         if isinstance(c, Rename) and (n := state.locate(c.listing)) is not None:
             out[state.find(n)] = c.name
     return out
-
-
-def _name_changes(
-    clusters: list[list[int]], listings: list[_Listing], id_of: dict[int, str]
-) -> tuple[NameChange, ...]:
-    out = []
-    for members in clusters:
-        for before, after in itertools.pairwise(members):
-            old, new = listings[before].entry.name, listings[after].entry.name
-            if old.casefold() != new.casefold():
-                out.append(NameChange(id_of[after], listings[after].year, old, new))
-    return tuple(sorted(out, key=lambda c: (c.year, c.market_id)))
-
-
-def _redirects(
-    previous: Sequence[PriorListing], listings: list[_Listing], id_of: dict[int, str]
-) -> dict[str, str]:
-    """Each stored id no longer in use -> the market now holding most of its listings (ties:
-    the one holding its earliest listing)."""
-    where = {(li.year, li.entry.name): n for n, li in enumerate(listings)}
-    squashed = {(li.year, squash(li.entry.name)): n for n, li in enumerate(listings)}
-    live = set(id_of.values())
-    votes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for p in previous:
-        n = where.get((p.year, p.name), squashed.get((p.year, squash(p.name))))
-        if n is not None and p.market_id not in live:
-            votes[p.market_id][id_of[n]].append(p.year)
-    return {
-        old: min(targets, key=lambda t: (-len(targets[t]), min(targets[t]), t))
-        for old, targets in sorted(votes.items())
-    }
