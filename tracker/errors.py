@@ -40,6 +40,15 @@ class StoreError(TrackerError):
     """The history database failed or holds something unexpected."""
 
 
+class RevisionRefused(StoreError):
+    """A report was not stored as a revision of a stored year: its own evidence says it may be
+    another year's report (`year` is the year it claims, `reason` what disagreed)."""
+
+    def __init__(self, message: str, year: int, reason: str) -> None:
+        super().__init__(message)
+        self.year, self.reason = year, reason
+
+
 class NotFoundError(TrackerError):
     """A year, market or report asked for is not in the history."""
 

@@ -30,6 +30,11 @@ def register(sub: Any) -> None:
     p = command(sub, "ingest", cmd_ingest, "extract a local report PDF and store it (no alert)")
     p.add_argument("pdf", type=Path, metavar="PDF")
     p.add_argument("--url", help="where the PDF came from")
+    p.add_argument(
+        "--force-revision",
+        action="store_true",
+        help="store it as a revision of its year even when its list or year looks like another's",
+    )
     json_flag(p)
 
     p = command(sub, "list", cmd_list, "the markets of one stored year (default: the latest)")
@@ -62,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
     with open_store(config) as store:
-        result = ingest_file(config, store, args.pdf, args.url)
+        result = ingest_file(config, store, args.pdf, args.url, args.force_revision)
     stored = result.report
     if args.json:
         print_json(_ingest_json(result))
