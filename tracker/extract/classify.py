@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from tracker import headings as hd
 from tracker.countries import known_country
 from tracker.extract import thresholds as th
-from tracker.extract.features import RunIn, caps, runin, style_label, styled
+from tracker.extract.features import RunIn, caps, plain_tail, runin, style_label, styled
 from tracker.extract.layout import Line, Style
 from tracker.extract.profile import Profile
 from tracker.extract.trace import Decision, Role
@@ -153,21 +153,61 @@ def read_section(
 def _items(lines: list[Line], profile: Profile) -> list[Item]:
     body = profile.body
     items: list[Item] = []
-    prev: Line | None = None
-    for line in lines:
+    for n, line in enumerate(lines):
+        prev = lines[n - 1] if n else None
         style = style_label(line, body)
         ri = runin(line, body)
         # a heading ends its paragraph: the line after it starts one (or wraps the heading)
         after_heading = bool(items) and items[-1].kind == "heading"
         new_para = after_heading or _starts_paragraph(line, prev, profile)
-        if ri is None and (styled(line, body) or (caps(line) and new_para)):
+        tail = plain_tail(line, body) is not None
+        if ri is not None and tail and _stands_alone(line, lines[n + 1 : n + 2], profile):
+            ri = None  # `**Name** – City` on a line of its own heads text: not a run-in
+        set_apart = styled(line, body) or tail
+        if ri is None and (set_apart or (caps(line) and new_para)):
             items.append(Item(line, "heading", style))
-        elif ri is not None and (new_para or (items and items[-1].kind == "heading")):
+        elif ri is not None and (new_para or after_heading):
             items.append(Item(line, "runin", style, ri))
+        elif (
+            after_heading
+            and _continues_heading(items[-1].line, line)
+            and _stands_alone(line, lines[n + 1 : n + 2], profile)
+        ):
+            items.append(Item(line, "heading", style))  # a wrapped tail in a plainer style
         else:
             items.append(Item(line, "text", style))
-        prev = line
     return items
+
+
+def _stands_alone(line: Line, after: list[Line], profile: Profile) -> bool:
+    """A line that ends its paragraph: the next line's first word would have fitted after it
+    (a paragraph breaks a line short only where it ends), or the next line starts another."""
+    room = profile.text_right - line.x1
+    if not after:
+        return room > line.size
+    nxt = after[0]
+    word = nxt.plain.split()[0] if nxt.plain.split() else ""
+    width = (nxt.x1 - nxt.x0) / max(len(nxt.plain), 1) * (len(word) + 1)
+    if room > width + line.size:
+        return True
+    # a page break says nothing: a paragraph's line at the foot of a page is full
+    return nxt.page == line.page and _starts_paragraph(nxt, line, profile)
+
+
+def _continues_heading(above: Line, line: Line) -> bool:
+    """A line, in another style, that can only be the rest of the heading line above it: it
+    opens with a separator or a closing parenthesis, or the heading ends with a comma or an
+    open parenthesis."""
+    first = above.plain.rstrip()
+    return (
+        (
+            line.plain.lstrip()[:1] in ("–", "—", ",", ")", "/", "&")
+            or first.endswith((",", "(", "–", "—", "/", "&"))
+            or first.count("(") > first.count(")")
+        )
+        and line.page == above.page
+        and len(line.plain) <= 80
+    )
 
 
 def _starts_paragraph(line: Line, prev: Line | None, profile: Profile) -> bool:
@@ -212,7 +252,11 @@ def _boundaries(
         above, below = items[i - 1], items[i]
         if above.kind != "heading" or below.kind == "text":
             continue
-        if below.kind == "heading" and below.style != above.style:
+        if (
+            below.kind == "heading"
+            and below.style != above.style
+            and (not _continues_heading(above.line, below.line))
+        ):
             continue
         if below.kind == "runin" and _runin_style(below) != above.line.style:
             continue
