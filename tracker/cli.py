@@ -105,6 +105,8 @@ def _setup_logging(args: argparse.Namespace) -> None:
     root.setLevel(level)
     for noisy in ("pdfminer", "urllib3", "apscheduler.executors", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # pdfminer's warnings are about a PDF's font dictionaries, nothing a user can act on
+    logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
 
 
 class _JsonFormatter(logging.Formatter):
