@@ -209,6 +209,11 @@ def _prune(out_dir: Path, builds: Path, keep: set[Path | None]) -> None:
 def describe(p: Published) -> str:
     """One line for the command and the daemon's log."""
     return (
-        f"wrote the site to {p.out_dir}: {p.years} years, {p.markets} markets, {p.files} files, "
+        f"wrote the site to {p.out_dir}: {_n(p.years, 'year')}, {_n(p.markets, 'market')}, "
+        f"{p.files} files, "
         f"index {p.index_bytes / 1024:.0f} KB, in {p.seconds:.2f} s"
     )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
