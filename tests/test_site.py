@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.history import changes, every_diff, year_before
 from tracker.model import Counts, Entry, Report
 from tracker.site.gather import gather
 from tracker.site.model import Mark, market_slug
@@ -141,6 +142,14 @@ def test_the_marks_come_from_the_diffs(store: Store) -> None:
     assert marks[("alpha", 2020)] is Mark.LISTED
     beta = next(m for m in data.markets if m.id == "beta")
     assert beta.years == (2019, 2021) and beta.years_absent == (2020,)
+
+
+def test_every_diff_is_each_years_diff(store: Store) -> None:
+    with store.snapshot() as tx:
+        stored = tx.reports.years()
+        one_by_one = {y: changes(tx, year_before(stored, y), y) for y in stored}
+        assert every_diff(tx) == one_by_one
+    assert one_by_one[2021].returning[0].name == "BETA"
 
 
 def test_the_headline_counts_the_latest_list(files: dict[str, bytes | Path]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from tracker.diff import Changes, Item
-from tracker.history import changes, year_before
+from tracker.history import every_diff
 from tracker.model import Entry, Listing, StoredReport
 from tracker.site.model import (
     Appearance,
@@ -24,13 +24,14 @@ from tracker.store import Transaction
 def gather(tx: Transaction, base_url: str | None = None, generated_at: str = "") -> SiteData:
     """Everything the site shows, read through `tx`."""
     stored = tx.reports.years()
-    diffs = {y: changes(tx, year_before(stored, y), y) for y in stored}
+    listings = tx.reports.all_listings()
+    diffs = every_diff(tx, listings)
     years = []
     for y in stored:
         report = tx.reports.current(y)
         assert report is not None  # a stored year has a current revision
         years.append(year_report(report, diffs[y] if diffs[y].old is not None else None))
-    markets = market_records(tx.reports.all_listings(), stored, marks(diffs.values()))
+    markets = market_records(listings, stored, marks(diffs.values()))
     return SiteData(
         years=tuple(years),
         markets=markets,
