@@ -81,10 +81,12 @@ def main() -> int:
             driver.get(file_url(site / "index.html"))
             full_page(driver, args.out / "index.png")
             element(driver, "#markets", args.out / "timeline.png")
-            if args.readme:
-                element(driver, "#markets", args.readme, height=620)
             driver.get(file_url(site / "markets" / f"{args.market}.html"))
             full_page(driver, args.out / "market.png")
+        if args.readme:  # a narrower window: the timeline's top, small enough for a README
+            with chromium(720, 900) as driver:
+                driver.get(file_url(site / "index.html"))
+                element(driver, "#markets", args.readme, height=720)
     for name in ("index.png", "timeline.png", "market.png"):
         path = args.out / name
         print(f"{path}: {os.path.getsize(path) / 1024:.0f} KB")
