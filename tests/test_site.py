@@ -8,6 +8,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from tracker.history import changes, every_diff, year_before
 from tracker.model import Counts, Entry, Report
 from tracker.site.gather import gather
-from tracker.site.model import Mark, market_slug
+from tracker.site.model import Mark, Redirect, market_slug
 from tracker.site.publish import read_site
 from tracker.site.render import excerpt, render
 from tracker.store import Store
@@ -238,3 +239,28 @@ def test_report_needs_a_folder(tmp_path: Path) -> None:
     res = cli("-q", "report", cwd=tmp_path)
     assert res.code == 2
     assert "report needs --out DIR (or report.out_dir in the configuration)" in res.err
+
+
+def test_operators_and_redirects_render_once_the_data_has_them(store: Store) -> None:
+    """Operators (issue 11) and merged markets (issue 10) are one field of the data each."""
+    data = read_site(store)
+    alpha = next(m for m in data.markets if m.id == "alpha")
+    run = replace(
+        alpha, appearances=tuple(replace(a, operator="Acme <Ltd>") for a in alpha.appearances)
+    )
+    data = replace(
+        data,
+        markets=tuple(run if m.id == "alpha" else m for m in data.markets),
+        redirects=(Redirect("alpha-old", "alpha"), Redirect("beta", "alpha")),
+    )
+    files = render(data)
+    index = Page(text(files, "index.html"))
+    assert index.rows()["alpha"]["data-operators"] == "Acme <Ltd>"
+    assert ("option", {"value": "Acme <Ltd>"}) in index.tags
+    assert "operated by Acme <Ltd>" in Page(text(files, "markets/alpha.html")).words()
+    moved = Page(text(files, "markets/alpha-old.html"))
+    assert (
+        "meta",
+        {"http-equiv": "refresh", "content": "0; url=../markets/alpha.html"},
+    ) in moved.tags
+    assert "Listed in 2 of 3" in Page(text(files, "markets/beta.html")).words()  # a live page stays

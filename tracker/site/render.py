@@ -68,7 +68,6 @@ class Links:
     """Relative links from a page `root` levels below the site's top ("" or "../")."""
 
     root: str
-    markets: dict[str, MarketRecord]
 
     def to(self, path: str) -> str:
         return self.root + path
@@ -132,12 +131,12 @@ def render(data: SiteData) -> Files:
     markets = {m.id: m for m in data.markets}
     at = {(m.id, a.year): a for m in data.markets for a in m.appearances}
     files: Files = {f"assets/{name}": asset(name) for name in ASSETS}
-    files["index.html"] = _page("index.html.j2", data, Links("", markets), **_index(data))
+    files["index.html"] = _page("index.html.j2", data, Links(""), **_index(data))
     for i, y in enumerate(data.years):
         files[f"years/{y.year}.html"] = _page(
             "year.html.j2",
             data,
-            Links("../", markets),
+            Links("../"),
             y=y,
             earlier=data.years[i - 1] if i else None,
             later=data.years[i + 1] if i + 1 < len(data.years) else None,
@@ -150,7 +149,7 @@ def render(data: SiteData) -> Files:
         files[f"markets/{m.slug}.html"] = _page(
             "market.html.j2",
             data,
-            Links("../", markets),
+            Links("../"),
             m=m,
             by_year=by_year,
             at={a.year: a for a in m.appearances},
@@ -158,9 +157,9 @@ def render(data: SiteData) -> Files:
     for r in data.redirects:
         if r.old_id not in markets:
             files[f"markets/{market_slug(r.old_id)}.html"] = _page(
-                "redirect.html.j2", data, Links("../", markets), r=r
+                "redirect.html.j2", data, Links("../"), r=r
             )
-    files["feed.atom"] = _page("feed.atom.j2", data, Links("", markets), entry_id=entry_id)
+    files["feed.atom"] = _page("feed.atom.j2", data, Links(""), entry_id=entry_id)
     files["data/listings.csv"] = export_csv(data.export).encode()
     files["data/listings.json"] = export_json(data.export).encode()
     return files
@@ -199,7 +198,7 @@ def _page(template: str, data: SiteData, links: Links, **context: Any) -> bytes:
 GLYPHS = {"new": "N", "returning": "R", "listed": ""}
 
 
-def cell_title(m: MarketRecord, a: Appearance) -> str:
+def cell_title(a: Appearance) -> str:
     what = {"new": "new", "returning": "returning", "listed": "listed"}[a.mark]
     return f"{a.entry.name}, {a.year}: {what}, page {a.entry.page}"
 
