@@ -37,7 +37,7 @@ class HttpConfig(_Model):
     timeout_s: float = Field(30, gt=0)
     retries: int = Field(3, ge=0, le=10)
     max_download_mb: float = Field(60, gt=0)
-    allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov")
+    allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov", "www.federalregister.gov")
 
     @field_validator("allowed_hosts")
     @classmethod
@@ -119,6 +119,21 @@ class HttpStatusConfig(_Model):
     host: str = "127.0.0.1"
 
 
+class FederalRegisterConfig(_Model):
+    """The Federal Register's documents API, asked for USTR's comment requests (tracker.fedreg)."""
+
+    enabled: bool = True
+    api_url: str = "https://www.federalregister.gov/api/v1"
+    reminder_days: int = Field(7, ge=0, le=90)  # a reminder this many days before each deadline
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+
 class Config(_Model):
     state_dir: Path = Path("state")
     database_url: str = "sqlite:///state/tracker.db"
@@ -129,6 +144,7 @@ class Config(_Model):
     aliases: dict[str, str] = {}
     extraction: ExtractionConfig = ExtractionConfig()
     http_status: HttpStatusConfig = HttpStatusConfig()
+    federal_register: FederalRegisterConfig = FederalRegisterConfig()
 
     @property
     def reports_dir(self) -> Path:

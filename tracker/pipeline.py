@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from alerts import operators
 from alerts.channels import digest_recipients
 from alerts.digest import DigestInput, Rendered, render
 from alerts.outbox import DeliveryStats, deliver, queue_digest, queue_message
+from alerts.review import queue_review
 from tracker.config import Config
 from tracker.crawl import Target, crawl
 from tracker.diff import Changes
@@ -72,9 +74,11 @@ def run_check(
     notify_baseline: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> CheckResult:
     """One full check. Failures of the source or of one report's extraction are recorded and
-    returned (status "failed"), never raised: the caller decides the exit code."""
+    returned (status "failed"), never raised: the caller decides the exit code. `clock`: what
+    time it is (the review's deadlines and reminders depend on the day)."""
     with store.transaction() as tx:
         empty = not tx.reports.years()
         run_id = tx.runs.start(trigger)
@@ -82,6 +86,8 @@ def run_check(
     check = _Check(config, store, mode, fetcher or Fetcher(config.http, config.reports_dir, cancel))
     try:
         stopped = check.run(progress)
+        if not stopped and not backfill:
+            stopped = _follow_review(config, store, check.fetcher, check.result, clock())
     finally:
         if fetcher is None:
             check.fetcher.close()
@@ -288,6 +294,24 @@ def _queue_digest(
     assert report is not None  # digest_input found it
     rendered = render(digest, config.alerts.templates_dir)
     return queue_digest(tx.outbox, config, report.id, rendered, key_suffix)
+
+
+def _follow_review(
+    config: Config, store: Store, fetcher: Fetcher, result: CheckResult, now: datetime
+) -> bool:
+    """The Federal Register step: its failure is a warning, and the operators' concern once it
+    keeps failing; never the check's. Returns whether the check was stopped meanwhile."""
+    from tracker.follow import asks, follow
+
+    if not asks(config):
+        return False
+    done = follow(config, store, fetcher, now, lambda tx, ev: queue_review(tx.outbox, config, ev))
+    result.warnings += done.warnings
+    if done.failures >= config.alerts.failures_before_alert:
+        what = f"the Federal Register has failed {done.failures} checks in a row"
+        text = f"The last error:\n\n  {done.error}\n\nThe list's own checks are not affected.\n"
+        operators.raise_problem(store.outbox, config, "federal-register-failing", what, text)
+    return done.stopped
 
 
 def _alert_after_check(
