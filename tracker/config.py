@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+)
 
 from tracker import __version__
 from tracker.errors import ConfigError
@@ -84,6 +92,55 @@ class ScheduleConfig(_Model):
         return value
 
 
+class Watch(_Model):
+    """What a recipient follows. `markets` are names as printed or market ids, checked against
+    the history when a command opens the store (tracker.watching); the rest is checked here."""
+
+    countries: tuple[str, ...] = ()
+    kinds: tuple[Literal["online", "physical"], ...] = ()
+    markets: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracker.countries import known_country
+
+        out = []
+        for name in value:
+            known = known_country(name)
+            if known is None:
+                raise ValueError(f"unknown country, got {name!r}")
+            out.append(known)
+        return tuple(out)
+
+    @field_validator("markets", "operators")
+    @classmethod
+    def _not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not v.strip() for v in value):
+            raise ValueError("an empty name")
+        return tuple(v.strip() for v in value)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.countries or self.kinds or self.markets or self.operators)
+
+
+class Recipient(_Model):
+    """A digest recipient: an address, with what it watches. Written in the file as a bare
+    address, or as a mapping `{address, watch, only_watched}`."""
+
+    address: str
+    watch: Watch = Watch()
+    only_watched: bool = False  # only what the watchlist matches, instead of the full digest
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler: SerializerFunctionWrapHandler) -> Any:
+        if self.watch.empty and not self.only_watched:
+            return self.address  # a bare address prints as one
+        return handler(self)
+
+
 class EmailConfig(_Model):
     host: str | None = None
     port: int = Field(25, ge=1, le=65535)
@@ -91,9 +148,25 @@ class EmailConfig(_Model):
     username: str | None = None
     password_env: str = "SMTP_PASSWORD"
     sender: str = "nml-tracker@localhost"
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     timeout_s: float = Field(30, gt=0)
     tls_ca_file: str | None = None  # trust this CA bundle (a private mail server's certificate)
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [{"address": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def addresses(self) -> list[str]:
+        return [r.address for r in self.recipients]
+
+    @property
+    def watching(self) -> list[Recipient]:
+        """The recipients with a watchlist."""
+        return [r for r in self.recipients if not r.watch.empty]
 
 
 class WebhookConfig(_Model):

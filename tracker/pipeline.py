@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alerts import operators
+from alerts import operators, watch
 from alerts.channels import digest_recipients
 from alerts.digest import DigestInput, Rendered, render
 from alerts.outbox import DeliveryStats, deliver, queue_digest, queue_message
@@ -40,6 +40,7 @@ from tracker.model import (
 from tracker.outcome import CheckResult, RunMode, StoredChange
 from tracker.records import CacheEntry, ReportSource
 from tracker.store import Store, Transaction, utcnow
+from tracker.watching import check_watchlists, watched_ids
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,14 @@ Progress = Callable[[int, int, str], None]
 
 
 def open_store(config: Config) -> Store:
-    return Store(config.database_url)
+    """The history, with the watchlists' markets checked against it (a ConfigError)."""
+    store = Store(config.database_url)
+    try:
+        check_watchlists(config, store)
+    except TrackerError:
+        store.close()
+        raise
+    return store
 
 
 def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any) -> CheckResult:
@@ -293,7 +301,11 @@ def _queue_digest(
     report = tx.reports.current(year)
     assert report is not None  # digest_input found it
     rendered = render(digest, config.alerts.templates_dir)
-    return queue_digest(tx.outbox, config, report.id, rendered, key_suffix)
+    ids = watched_ids(tx, config)
+    personal = watch.personal_digests(digest, config, ids)
+    if not key_suffix:  # a resend is the digest again, not the news
+        watch.queue_watch_alerts(tx.outbox, config, digest, ids)
+    return queue_digest(tx.outbox, config, report.id, rendered, key_suffix, personal)
 
 
 def _follow_review(
