@@ -66,6 +66,7 @@ class Env:
     config: Config
     store: Store
     settings: dict[str, Any]
+    hooks_port: int
 
     def configured(self, **changes: Any) -> Config:
         """The test's configuration with top-level keys changed."""
@@ -102,7 +103,7 @@ def env(tmp_path: Path) -> Iterator[Env]:
         doc["http"] |= {"timeout_s": 1, "backoff_s": 0.01}
         config = Config.model_validate(doc)
         with Store(config.database_url) as store:
-            yield Env(fr, hooks, config, store, doc)
+            yield Env(fr, hooks, config, store, doc, port)
 
 
 OPENED = "USTR opens the 2024 Notorious Markets review"
@@ -311,3 +312,61 @@ def test_status_shows_the_open_review_and_its_next_deadline(env: Env, tmp_path: 
     assert doc.review_open is not None and doc.review_open.review_year == 2024
     due = doc.review_open.next_deadline(date(2024, 10, 8))
     assert due is not None and (due.what, due.date) == ("rebuttal comments", date(2024, 10, 21))
+
+
+def test_every_channel_carries_the_new_kinds_exactly_once(env: Env) -> None:
+    with json_receiver() as (port, apprised):
+        config = env.configured(
+            alerts={
+                "webhooks": [{"url": f"http://127.0.0.1:{env.hooks_port}/hook"}],
+                "apprise": [f"json://127.0.0.1:{port}/notify"],
+            }
+        )
+        env.fr.publish(NOTICE)
+        for day in ("2024-08-20", "2024-08-20", "2024-09-30", "2024-09-30"):
+            run_check(config, env.store, clock=lambda d=day: noon(d))
+        with Store(config.database_url) as restarted:
+            run_check(config, restarted, clock=lambda: noon("2024-09-30"))
+    kinds = [i.message.kind for i in env.store.outbox.items(tuple(DeliveryStatus))]
+    assert sorted(kinds) == ["notice", "notice", "reminder", "reminder"]
+    assert [h["subject"].split(":")[0] for h in env.hooks] == [OPENED, "Reminder"]
+    assert [a["title"].split(":")[0] for a in apprised] == [OPENED, "Reminder"]
+    assert "written comments: Monday, October 7, 2024" in apprised[0]["message"]
+
+
+def test_test_alert_shows_each_new_kind(env: Env, tmp_path: Path) -> None:
+    import yaml
+
+    from .clirun import cli
+
+    doc = {k: v for k, v in env.settings.items() if k != "sources"}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(doc))
+    res = cli("test-alert", "--kind", "all", cwd=tmp_path)
+    assert res.code == 0, res.err
+    assert res.out.strip() == "test alert: 2 sent, 0 failed, 0 pending"
+    subjects = [h["subject"] for h in env.hooks]
+    assert subjects[0].startswith("[nml-tracker] test: USTR opens the ")
+    assert subjects[1].startswith("[nml-tracker] test: Reminder: written comments for USTR's ")
+    assert env.hooks[0]["body"].startswith(
+        "This is a test: a sample of the notice alert, not news."
+    )
+    watch = cli("test-alert", "--kind", "watch", cwd=tmp_path)  # nothing stored, nobody watches
+    assert watch.code == 1 and "no watch alert to show" in watch.err
+    assert env.store.outbox.counts() == {"sent": 2}  # tests are never left pending
+
+
+@pytest.mark.slow
+def test_email_carries_the_notice_and_its_reminder(env: Env) -> None:
+    from .smtp_server import Handler, SmtpServer
+
+    with SmtpServer(Handler()) as smtp:
+        email = {"host": "127.0.0.1", "port": smtp.port, "recipients": ["desk@example.org"]}
+        config = env.configured(alerts={"email": email})
+        env.fr.publish(NOTICE)
+        for day in ("2024-08-20", "2024-09-30", "2024-09-30"):
+            run_check(config, env.store, clock=lambda d=day: noon(d))
+        subjects = [m["Subject"] for m in smtp.handler.messages]
+    assert subjects == [
+        f"{OPENED}: written comments due Monday, October 7, 2024",
+        "Reminder: written comments for USTR's 2024 Notorious Markets review are due in 7 days",
+    ]

@@ -209,7 +209,7 @@ def test_a_watcher_of_aliexpress_hears_once_when_the_2021_review_lists_it(tmp_pa
         doc = settings(tmp_path, build_ustr(site, {2020: PDFS[2020]})["seeds"], smtp.port)
         ali = {"address": "ali@example.org", "watch": {"markets": ["ALIEXPRESS"]}}
         doc["alerts"]["email"]["recipients"].append(ali)
-        write(tmp_path, doc["database_url"], "desk@example.org", ali)
+        (tmp_path / "config.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
         assert cli("status", cwd=tmp_path).code == 0  # not listed yet: a name, accepted
         cfg = Config.model_validate(doc)
         with Store(cfg.database_url) as store:
@@ -227,3 +227,8 @@ def test_a_watcher_of_aliexpress_hears_once_when_the_2021_review_lists_it(tmp_pa
             f"{digest}; your watchlist: 1 new, 0 removed",
             "Watchlist: ALIEXPRESS is new on USTR's 2021 Notorious Markets List",
         ]
+        sample = cli("test-alert", "--kind", "watch", cwd=tmp_path)
+        assert sample.out.strip() == "test alert: 1 sent, 0 failed, 0 pending", sample.err
+        assert to("ali@example.org")[-1] == (
+            "[nml-tracker] test: Watchlist: your markets on USTR's 2021 Notorious Markets List"
+        )

@@ -14,10 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alerts import operators, watch
-from alerts.channels import digest_recipients
+from alerts import operators, samples, watch
 from alerts.digest import DigestInput, Rendered, render
-from alerts.outbox import DeliveryStats, deliver, queue_digest, queue_message
+from alerts.outbox import DeliveryStats, deliver, queue_digest
 from alerts.review import queue_review
 from tracker.config import Config
 from tracker.crawl import Target, crawl
@@ -366,19 +365,24 @@ def resend_digest(config: Config, store: Store, year: int) -> DeliveryStats:
     return deliver(store.outbox, config)
 
 
-def send_test_alert(config: Config, store: Store) -> DeliveryStats:
-    """A test message through every configured channel; what is not sent now is given up
-    (a test is not retried later)."""
-    to = list(dict.fromkeys(digest_recipients(config) + operators.recipients(config)))
-    if not to:
-        raise TrackerError(
-            "no channel is configured: set alerts.email (host, recipients or "
-            "operators), alerts.webhooks or alerts.apprise"
+def send_test_alert(config: Config, store: Store, kind: str = "test") -> DeliveryStats:
+    """A test message (or, by `kind`, samples of the other alerts) through every configured
+    channel; what is not sent now is given up (a test is not retried later)."""
+    from tracker.follow import local_day
+    from tracker.review import latest, reviews
+
+    now = utcnow()
+    with store.transaction() as tx:
+        year = latest_year(tx) if kind in ("watch", "all") else None
+        facts = samples.TestFacts(
+            local_day(config, now),
+            now.isoformat(),
+            latest(reviews(tx.notices.all())),
+            digest_input(tx, year) if year is not None else None,
+            watched_ids(tx, config),
         )
-    text = "This is a test message from nml-tracker: the channel works.\n"
-    queue_message(
-        store.outbox, AlertKind.TEST, utcnow().isoformat(), to, "[nml-tracker] test alert", text
-    )
+    if not samples.queue_tests(store.outbox, config, kind, facts, operators.recipients(config)):
+        raise TrackerError(samples.nothing_to_send(kind))
     stats = deliver(store.outbox, config)
     for item in store.outbox.items((DeliveryStatus.PENDING,), kind=AlertKind.TEST):
         store.outbox.give_up(item.id, item.last_error or "not sent")

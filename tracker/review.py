@@ -126,6 +126,10 @@ def open_review(by_year: dict[int, Review], today: date) -> Review | None:
     return next((r for _, r in sorted(by_year.items(), reverse=True) if r.is_open(today)), None)
 
 
+def latest(by_year: dict[int, Review]) -> Review | None:
+    return by_year[max(by_year)] if by_year else None
+
+
 def what_changed(before: Review, after: Review) -> tuple[str, ...]:
     """What a correction changed, one line each (empty: nothing a reader would notice)."""
     lines = []

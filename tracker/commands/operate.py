@@ -45,7 +45,14 @@ def register(sub: Any) -> None:
     p.add_argument("--text", action="store_true", help="print the text part (the default)")
     p.add_argument("--send", action="store_true", help="send it again to every recipient")
 
-    command(sub, "test-alert", cmd_test_alert, "send a test message through every channel")
+    p = command(sub, "test-alert", cmd_test_alert, "send a test message through every channel")
+    p.add_argument(
+        "--kind",
+        choices=("test", "notice", "reminder", "watch", "all"),
+        default="test",
+        help="a plain test (default), or a sample of a review notice, a deadline reminder, "
+        "each watchlist's alert, or all of them",
+    )
 
     p = command(sub, "status", cmd_status, "stored years, last checks, next run, pending alerts")
     json_flag(p)
@@ -183,7 +190,7 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
 
     config = load_config(args)
     with open_store(config) as store:
-        stats = send_test_alert(config, store)
+        stats = send_test_alert(config, store, args.kind)
     print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
     return _delivered(stats.errors)
 
