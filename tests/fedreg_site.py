@@ -20,7 +20,8 @@ matching If-None-Match gets a 304. Each document's text is served at its `raw_te
 Changes: `publish(doc)` adds a document or replaces the one with its number (a notice
 corrected the next day), `withdraw(number)` takes it away.
 
-Faults, each for `times` requests (None: until `clear_faults()`), to every path:
+Faults, each for `times` requests (None: until `clear_faults()`), to every path or to the
+requests whose path starts with `path`:
     status     answer `status` (default 500) with a small HTML page
     malformed  200 application/json with a body cut short (not JSON)
     html       200 text/html, a maintenance page instead of JSON
@@ -82,6 +83,7 @@ class _Fault:
     kind: str
     params: dict[str, Any]
     left: int | None
+    path: str = ""
 
 
 @dataclass
@@ -140,11 +142,11 @@ class FedRegSite:
         with self._lock:
             self.docs.pop(number, None)
 
-    def fault(self, kind: str, *, times: int | None = None, **params: Any) -> None:
+    def fault(self, kind: str, *, times: int | None = None, path: str = "", **params: Any) -> None:
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; kinds: {', '.join(sorted(FAULTS))}")
         with self._lock:
-            self._faults.append(_Fault(kind, params, times))
+            self._faults.append(_Fault(kind, params, times, path))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -169,7 +171,7 @@ class FedRegSite:
         rec = Request(split.path, parse_qs(split.query), dict(h.headers.items()))
         with self._lock:
             self.requests.append(rec)
-            fault = self._take_fault()
+            fault = self._take_fault(split.path)
         if fault and fault.kind == "slow":
             if self._stop.wait(float(fault.params.get("delay", 2))):
                 return
@@ -186,9 +188,9 @@ class FedRegSite:
             return self._send(h, rec, 304, None, b"", etag)
         self._send(h, rec, 200, ctype, body, etag)
 
-    def _take_fault(self) -> _Fault | None:
+    def _take_fault(self, path: str) -> _Fault | None:
         for f in self._faults:
-            if f.left is None or f.left > 0:
+            if path.startswith(f.path) and (f.left is None or f.left > 0):
                 if f.left is not None:
                     f.left -= 1
                 return f

@@ -5,7 +5,7 @@ check's `clock`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -370,3 +370,54 @@ def test_email_carries_the_notice_and_its_reminder(env: Env) -> None:
         f"{OPENED}: written comments due Monday, October 7, 2024",
         "Reminder: written comments for USTR's 2024 Notorious Markets review are due in 7 days",
     ]
+
+
+def test_the_store_keeps_notices_and_the_sources_health(db_url: str) -> None:
+    from tracker.records import Deadline, ReviewDocument
+
+    doc = ReviewDocument(
+        "2024-18543",
+        2024,
+        NOTICE.title,
+        date(2024, 8, 16),
+        "https://example.org/n",
+        None,
+        "online pharmacies",
+        (
+            Deadline(date(2024, 10, 21), "rebuttal comments"),
+            Deadline(date(2024, 10, 7), "written comments"),
+        ),
+        False,
+        "f" * 64,
+    )
+    with Store(db_url) as store:
+        with store.transaction() as tx:
+            tx.notices.save(doc)
+            assert tx.notices.failed("federal-register", "down").failures == 1
+            assert tx.notices.failed("federal-register", "down").failures == 2
+        with store.transaction() as tx:
+            (got,) = tx.notices.all()
+            assert got == replace(doc, deadlines=tuple(sorted(doc.deadlines)))
+            tx.notices.save(replace(doc, correction=True, issue_focus=None))
+            tx.notices.succeeded("federal-register")
+        with store.transaction() as tx:
+            assert tx.notices.get("2024-18543") == replace(got, correction=True, issue_focus=None)
+            health = tx.notices.health("federal-register")
+            assert (health.failures, health.last_error) == (0, None) and health.last_success
+
+
+def test_deadlines_written_only_in_the_text_are_read_there(env: Env) -> None:
+    body = (
+        "DATES: October 7, 2024 at 11:59 p.m. EDT: The deadline for interested parties to "
+        "submit written comments. October 21, 2024 at 11:59 p.m. EDT: The deadline for "
+        "rebuttal comments. ADDRESSES: All submissions must be made through regulations.gov."
+    )
+    env.fr.publish(replace(NOTICE, dates=None, comments_close_on=None, body=body))
+    env.fr.fault("status", status=404, path="/documents/full_text/text/")  # only the HTML body
+    env.check("2024-08-20")
+    got = status(env.store, date(2024, 8, 20)).to_json()["review_open"]["deadlines"]
+    assert got == [
+        {"what": "written comments", "date": "2024-10-07"},
+        {"what": "rebuttal comments", "date": "2024-10-21"},
+    ]
+    assert env.fr.count("/documents/full_text/html/") == 1

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, Validators
@@ -173,9 +173,15 @@ def _date(result: Mapping[str, Any], key: str, number: str, required: bool = Tru
 
 def body_text(fetcher: Fetcher, doc: ApiDocument) -> str | None:
     """The document's full text: the plain text if the API names it, else the HTML body
-    (markup is taken out by the reader)."""
-    if doc.raw_text_url:
-        return fetcher.page(doc.raw_text_url, accept="text/plain,*/*;q=0.5").text
-    if doc.body_html_url:
-        return fetcher.page(doc.body_html_url).text
+    (markup is taken out by the reader). None when neither can be had from an allowed host, or
+    both are gone; another failure is the step's (the next check reads it again)."""
+    for url, accept in ((doc.raw_text_url, "text/plain,*/*;q=0.5"), (doc.body_html_url, None)):
+        if not url or (urlsplit(url).hostname or "").lower() not in fetcher.http.allowed_hosts:
+            continue
+        try:
+            return fetcher.page(url, accept=accept).text
+        except SourceError as exc:
+            if not exc.gone:
+                raise
+            log.info("federal register: %s: the text is gone (%s)", doc.document_number, exc)
     return None
