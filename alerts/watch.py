@@ -10,9 +10,10 @@ top, or (`only_watched`) only what the watchlist matches. A watched market that 
 list, returns to it or leaves it also triggers a short alert of its own, beside the digest,
 once per report and recipient for the same changes.
 
-Operators: a diff item carries `operator` once listings name their operator (issue 11); until
-then no item has one and operator picks match nothing. The filter reads it through
-`operator_of`, the one place that knows where it is.
+Operators and the country of an online market: a diff item carries `operator` and `based_in`
+once listings name them (issue 11); until then no item has them, operator picks match nothing
+and a country scope sees online markets only where their `country` is given. The filter reads
+them through `operator_of` and `place_of`, the one place that knows where they are.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def operator_of(item: object) -> str | None:
     """The operator a diff item names (`Item.operator`, once listings carry it)."""
     value = getattr(item, "operator", None)
     return value if isinstance(value, str) and value.strip() else None
+
+
+def place_of(item: Subject) -> str | None:
+    """The country a market is in (physical) or based in (online: `Item.based_in`)."""
+    based_in = getattr(item, "based_in", None)
+    return item.country or (based_in if isinstance(based_in, str) and based_in else None)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,7 @@ class Watchlist:
             return True
         if not (self.countries or self.kinds):
             return False
-        country_ok = not self.countries or (item.country or "").casefold() in self.countries
+        country_ok = not self.countries or (place_of(item) or "").casefold() in self.countries
         return country_ok and (not self.kinds or item.kind in self.kinds)
 
 

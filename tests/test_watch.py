@@ -30,9 +30,11 @@ def recipient(**doc: Any) -> Recipient:
 
 @dataclass(frozen=True)
 class OperatedItem(Item):
-    """A diff item that names its operator, as items will once listings carry one (issue 11)."""
+    """A diff item that names its operator and where an online market is based, as items will
+    once listings carry them (issue 11)."""
 
     operator: str | None = None
+    based_in: str | None = None
 
 
 def item(market_id: str, kind: str = "online", country: str | None = None, **kw: Any) -> Item:
@@ -50,7 +52,7 @@ MATCHES = [
     ({}, set()),
 ]
 ITEMS = [
-    item("aliexpress", country="China", operator="Alibaba"),
+    item("aliexpress", based_in="China", operator="Alibaba"),  # online: where it is based
     item("taobao", operator="Alibaba"),  # no country in the data: only a pick finds it
     item("1337x"),
     item("silk-market", "physical", "China"),
