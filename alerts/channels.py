@@ -84,7 +84,7 @@ class SmtpChannel:
     @staticmethod
     def recipients(config: Config) -> list[str]:
         email = config.alerts.email
-        return list(email.recipients) if email.host else []
+        return email.addresses if email.host else []
 
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None:
         msg = self._build(message)

@@ -120,3 +120,11 @@ def _years(years: Any) -> str:
             out.append(str(start) if start == prev else f"{start}–{prev}")
             start = prev = y
     return ", ".join(out)
+
+
+def render_template(
+    name: str, d: DigestInput, templates_dir: Path | None = None, **extra: Any
+) -> str:
+    """Another template (a section other modules add) rendered with the digest's context."""
+    env = _environment(str(templates_dir) if templates_dir else None)
+    return str(env.get_template(name).render({**_context(d), **extra}))

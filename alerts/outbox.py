@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -81,22 +81,31 @@ def now_utc() -> datetime:
 
 
 def queue_digest(
-    queue: Queue, config: Config, report_id: int, rendered: Rendered, key_suffix: str = ""
+    queue: Queue,
+    config: Config,
+    report_id: int,
+    rendered: Rendered,
+    key_suffix: str = "",
+    personal: Mapping[str, Rendered] | None = None,
 ) -> int:
-    """Queue a digest for every configured recipient."""
-    messages = [
-        OutboxMessage(
-            dedupe_key=f"digest:report-{report_id}{key_suffix}:{ch}:{recipient}",
-            kind=AlertKind.DIGEST,
-            channel=ch,
-            recipient=recipient,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            report_id=report_id,
+    """Queue a digest for every configured recipient; `personal`: an email address's own
+    digest (a watchlist's), instead of the common one."""
+    own = personal or {}
+    messages = []
+    for ch, recipient in digest_recipients(config):
+        r = own.get(recipient, rendered) if ch == "email" else rendered
+        messages.append(
+            OutboxMessage(
+                dedupe_key=f"digest:report-{report_id}{key_suffix}:{ch}:{recipient}",
+                kind=AlertKind.DIGEST,
+                channel=ch,
+                recipient=recipient,
+                subject=r.subject,
+                body_text=r.text,
+                body_html=r.html,
+                report_id=report_id,
+            )
         )
-        for ch, recipient in digest_recipients(config)
-    ]
     return queue.enqueue(messages)
 
 

@@ -18,8 +18,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -44,7 +46,7 @@ class HttpConfig(_Model):
     timeout_s: float = Field(30, gt=0)
     retries: int = Field(3, ge=0, le=10)
     max_download_mb: float = Field(60, gt=0)
-    allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov")
+    allowed_hosts: tuple[str, ...] = ("ustr.gov", "www.ustr.gov", "www.federalregister.gov")
 
     @field_validator("allowed_hosts")
     @classmethod
@@ -91,6 +93,55 @@ class ScheduleConfig(_Model):
         return value
 
 
+class Watch(_Model):
+    """What a recipient follows. `markets` are names as printed or market ids, checked against
+    the history when a command opens the store (tracker.watching); the rest is checked here."""
+
+    countries: tuple[str, ...] = ()
+    kinds: tuple[Literal["online", "physical"], ...] = ()
+    markets: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracker.countries import known_country
+
+        out = []
+        for name in value:
+            known = known_country(name)
+            if known is None:
+                raise ValueError(f"unknown country, got {name!r}")
+            out.append(known)
+        return tuple(out)
+
+    @field_validator("markets", "operators")
+    @classmethod
+    def _not_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not v.strip() for v in value):
+            raise ValueError("an empty name")
+        return tuple(v.strip() for v in value)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.countries or self.kinds or self.markets or self.operators)
+
+
+class Recipient(_Model):
+    """A digest recipient: an address, with what it watches. Written in the file as a bare
+    address, or as a mapping `{address, watch, only_watched}`."""
+
+    address: str
+    watch: Watch = Watch()
+    only_watched: bool = False  # only what the watchlist matches, instead of the full digest
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler: SerializerFunctionWrapHandler) -> Any:
+        if self.watch.empty and not self.only_watched:
+            return self.address  # a bare address prints as one
+        return handler(self)
+
+
 class EmailConfig(_Model):
     host: str | None = None
     port: int = Field(25, ge=1, le=65535)
@@ -98,9 +149,25 @@ class EmailConfig(_Model):
     username: str | None = None
     password_env: str = "SMTP_PASSWORD"
     sender: str = "nml-tracker@localhost"
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     timeout_s: float = Field(30, gt=0)
     tls_ca_file: str | None = None  # trust this CA bundle (a private mail server's certificate)
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [{"address": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @property
+    def addresses(self) -> list[str]:
+        return [r.address for r in self.recipients]
+
+    @property
+    def watching(self) -> list[Recipient]:
+        """The recipients with a watchlist."""
+        return [r for r in self.recipients if not r.watch.empty]
 
 
 class WebhookConfig(_Model):
@@ -142,6 +209,21 @@ class ReportConfig(_Model):
         return value if value is None or value.endswith("/") else value + "/"
 
 
+class FederalRegisterConfig(_Model):
+    """The Federal Register's documents API, asked for USTR's comment requests (tracker.fedreg)."""
+
+    enabled: bool = True
+    api_url: str = "https://www.federalregister.gov/api/v1"
+    reminder_days: int = Field(7, ge=0, le=90)  # a reminder this many days before each deadline
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+
 class Config(_Model):
     state_dir: Path = Path("state")
     database_url: str = "sqlite:///state/tracker.db"
@@ -153,6 +235,7 @@ class Config(_Model):
     extraction: ExtractionConfig = ExtractionConfig()
     http_status: HttpStatusConfig = HttpStatusConfig()
     report: ReportConfig = ReportConfig()
+    federal_register: FederalRegisterConfig = FederalRegisterConfig()
 
     @model_validator(mode="after")
     def _report_to_serve(self) -> Config:

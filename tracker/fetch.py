@@ -70,6 +70,18 @@ class PageResult:
 
 
 @dataclass(frozen=True)
+class JsonResult:
+    url: str
+    not_modified: bool
+    data: Any = None
+    validators: Validators = Validators()
+    size: int = 0  # characters read
+
+
+_ACCEPT = {"pdf": "application/pdf,*/*;q=0.5", "page": "text/html,*/*;q=0.5"}
+
+
+@dataclass(frozen=True)
 class PdfResult:
     url: str
     not_modified: bool
@@ -108,8 +120,10 @@ class Fetcher:
 
     # -- public ----------------------------------------------------------------------------
 
-    def page(self, url: str, validators: Validators | None = None) -> PageResult:
-        resp = self._get(url, validators, stream=True, want="page")
+    def page(
+        self, url: str, validators: Validators | None = None, *, accept: str | None = None
+    ) -> PageResult:
+        resp = self._get(url, validators, stream=True, want=accept or "page")
         try:
             if resp.status_code == 304:
                 return PageResult(resp.url, True, validators=validators or Validators())
@@ -124,6 +138,21 @@ class Fetcher:
             return PageResult(resp.url, False, text, _validators(resp))
         finally:
             resp.close()
+
+    def json(self, url: str, validators: Validators | None = None) -> JsonResult:
+        """A JSON document (an API's answer), parsed; malformed JSON is a SourceError."""
+        import json
+
+        page = self.page(url, validators, accept="application/json")
+        if page.not_modified:
+            return JsonResult(page.url, True, validators=page.validators)
+        if page.text.lstrip().startswith("<"):
+            raise SourceError(f"{url}: answered an HTML page where JSON was expected")
+        try:
+            data = json.loads(page.text)
+        except ValueError as exc:
+            raise SourceError(f"{url}: answered malformed JSON ({exc})") from exc
+        return JsonResult(page.url, False, data, page.validators, len(page.text))
 
     def pdf(self, url: str, validators: Validators | None = None) -> PdfResult:
         resp = self._get(url, validators, stream=True, want="pdf")
@@ -161,7 +190,7 @@ class Fetcher:
 
     def _get(self, url: str, validators: Validators | None, *, stream: bool, want: str) -> Any:
         headers = (validators or Validators()).headers()
-        headers["Accept"] = "application/pdf,*/*;q=0.5" if want == "pdf" else "text/html,*/*;q=0.5"
+        headers["Accept"] = _ACCEPT.get(want, want)
         current = url
         for _hop in range(6):
             self._check_host(url, current)

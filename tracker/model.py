@@ -336,6 +336,7 @@ class WarningCode(StrEnum):
     YEAR_DIFFERS = "year-differs"  # the link names another review year than the PDF's title
     NEEDS_REVIEW = "needs-review"  # a report stored with counts that differ from its own
     ALREADY_RUNNING = "already-running"  # another process held the check lock
+    FEDERAL_REGISTER = "federal-register"  # the Federal Register could not be asked or read
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,9 @@ class AlertKind(StrEnum):
     DIGEST = "digest"
     OPERATOR = "operator"
     TEST = "test"
+    NOTICE = "notice"  # a Federal Register comment request, or its correction
+    REMINDER = "reminder"  # a review's deadline is near
+    WATCH = "watch"  # a watched market was added, removed or returns
 
 
 class DeliveryStatus(StrEnum):

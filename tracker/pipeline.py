@@ -10,13 +10,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alerts import operators
-from alerts.channels import digest_recipients
+from alerts import operators, samples, watch
 from alerts.digest import DigestInput, Rendered, render
-from alerts.outbox import DeliveryStats, deliver, queue_digest, queue_message
+from alerts.outbox import DeliveryStats, deliver, queue_digest
+from alerts.review import queue_review
 from tracker.config import Config
 from tracker.crawl import Target, crawl
 from tracker.diff import Changes
@@ -38,6 +39,7 @@ from tracker.model import (
 from tracker.outcome import CheckResult, RunMode, StoredChange
 from tracker.records import CacheEntry, ReportSource
 from tracker.store import Store, Transaction, utcnow
+from tracker.watching import check_watchlists, watched_ids
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,14 @@ Progress = Callable[[int, int, str], None]
 
 
 def open_store(config: Config) -> Store:
-    return Store(config.database_url)
+    """The history, with the watchlists' markets checked against it (a ConfigError)."""
+    store = Store(config.database_url)
+    try:
+        check_watchlists(config, store)
+    except TrackerError:
+        store.close()
+        raise
+    return store
 
 
 def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any) -> CheckResult:
@@ -72,9 +81,11 @@ def run_check(
     notify_baseline: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> CheckResult:
     """One full check. Failures of the source or of one report's extraction are recorded and
-    returned (status "failed"), never raised: the caller decides the exit code."""
+    returned (status "failed"), never raised: the caller decides the exit code. `clock`: what
+    time it is (the review's deadlines and reminders depend on the day)."""
     with store.transaction() as tx:
         empty = not tx.reports.years()
         run_id = tx.runs.start(trigger)
@@ -82,6 +93,8 @@ def run_check(
     check = _Check(config, store, mode, fetcher or Fetcher(config.http, config.reports_dir, cancel))
     try:
         stopped = check.run(progress)
+        if not stopped and not backfill:
+            stopped = _follow_review(config, store, check.fetcher, check.result, clock())
     finally:
         if fetcher is None:
             check.fetcher.close()
@@ -287,7 +300,29 @@ def _queue_digest(
     report = tx.reports.current(year)
     assert report is not None  # digest_input found it
     rendered = render(digest, config.alerts.templates_dir)
-    return queue_digest(tx.outbox, config, report.id, rendered, key_suffix)
+    ids = watched_ids(tx, config)
+    personal = watch.personal_digests(digest, config, ids)
+    if not key_suffix:  # a resend is the digest again, not the news
+        watch.queue_watch_alerts(tx.outbox, config, digest, ids)
+    return queue_digest(tx.outbox, config, report.id, rendered, key_suffix, personal)
+
+
+def _follow_review(
+    config: Config, store: Store, fetcher: Fetcher, result: CheckResult, now: datetime
+) -> bool:
+    """The Federal Register step: its failure is a warning, and the operators' concern once it
+    keeps failing; never the check's. Returns whether the check was stopped meanwhile."""
+    from tracker.follow import asks, follow
+
+    if not asks(config):
+        return False
+    done = follow(config, store, fetcher, now, lambda tx, ev: queue_review(tx.outbox, config, ev))
+    result.warnings += done.warnings
+    if done.failures >= config.alerts.failures_before_alert:
+        what = f"the Federal Register has failed {done.failures} checks in a row"
+        text = f"The last error:\n\n  {done.error}\n\nThe list's own checks are not affected.\n"
+        operators.raise_problem(store.outbox, config, "federal-register-failing", what, text)
+    return done.stopped
 
 
 def _alert_after_check(
@@ -330,19 +365,24 @@ def resend_digest(config: Config, store: Store, year: int) -> DeliveryStats:
     return deliver(store.outbox, config)
 
 
-def send_test_alert(config: Config, store: Store) -> DeliveryStats:
-    """A test message through every configured channel; what is not sent now is given up
-    (a test is not retried later)."""
-    to = list(dict.fromkeys(digest_recipients(config) + operators.recipients(config)))
-    if not to:
-        raise TrackerError(
-            "no channel is configured: set alerts.email (host, recipients or "
-            "operators), alerts.webhooks or alerts.apprise"
+def send_test_alert(config: Config, store: Store, kind: str = "test") -> DeliveryStats:
+    """A test message (or, by `kind`, samples of the other alerts) through every configured
+    channel; what is not sent now is given up (a test is not retried later)."""
+    from tracker.follow import local_day
+    from tracker.review import latest, reviews
+
+    now = utcnow()
+    with store.transaction() as tx:
+        year = latest_year(tx) if kind in ("watch", "all") else None
+        facts = samples.TestFacts(
+            local_day(config, now),
+            now.isoformat(),
+            latest(reviews(tx.notices.all())),
+            digest_input(tx, year) if year is not None else None,
+            watched_ids(tx, config),
         )
-    text = "This is a test message from nml-tracker: the channel works.\n"
-    queue_message(
-        store.outbox, AlertKind.TEST, utcnow().isoformat(), to, "[nml-tracker] test alert", text
-    )
+    if not samples.queue_tests(store.outbox, config, kind, facts, operators.recipients(config)):
+        raise TrackerError(samples.nothing_to_send(kind))
     stats = deliver(store.outbox, config)
     for item in store.outbox.items((DeliveryStatus.PENDING,), kind=AlertKind.TEST):
         store.outbox.give_up(item.id, item.last_error or "not sent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tracker.model import CheckRun, CheckStatus, Entry, Kind
@@ -144,3 +144,41 @@ class CacheEntry:
     sha256: str | None
     review_year: int | None
     reports_found: int | None
+
+
+@dataclass(frozen=True, order=True)
+class Deadline:
+    """A date a review's notice sets: `what` is due by `date` (ordered by date)."""
+
+    date: date
+    what: str  # written comments | rebuttal comments | requests to appear | ... | comments
+
+    def to_json(self) -> dict[str, str]:
+        return {"what": self.what, "date": self.date.isoformat()}
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    """A Federal Register document about a Notorious Markets review (a comment request or a
+    correction of one), as read from the API and stored."""
+
+    document_number: str
+    review_year: int
+    title: str
+    publication_date: date
+    url: str
+    abstract: str | None
+    issue_focus: str | None
+    deadlines: tuple[Deadline, ...]
+    correction: bool  # it corrects an earlier notice of the same review
+    fingerprint: str  # of the API fields it was read from: another value, a changed document
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How asking a secondary source (the Federal Register) has gone lately."""
+
+    source: str
+    failures: int  # failed checks in a row
+    last_error: str | None
+    last_success: datetime | None

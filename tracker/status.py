@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tracker.model import AlertKind, CheckRun, CheckStatus, DeliveryStatus, OutboxItem
 from tracker.records import iso, run_json
+from tracker.review import Review, open_review, reviews
 from tracker.store import Store
 
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
@@ -22,6 +23,8 @@ class Status:
     next_run: datetime | None
     needs_review: list[int]
     deliveries: list[OutboxItem]  # not through; test alerts report their outcome at once
+    review_open: Review | None = None  # the review whose comment window is open
+    today: date | None = None  # the day `review_open` was judged on
 
     @property
     def pending_alerts(self) -> int:
@@ -35,6 +38,7 @@ class Status:
             "pending_alerts": self.pending_alerts,
             "needs_review": self.needs_review,
             "deliveries": [_delivery(i) for i in self.deliveries],
+            "review_open": self.review_open.to_json() if self.review_open else None,
         }
 
 
@@ -51,7 +55,9 @@ def _delivery(i: OutboxItem) -> dict[str, Any]:
     }
 
 
-def status(store: Store) -> Status:
+def status(store: Store, today: date | None = None) -> Status:
+    """`today`: in the schedule's time zone (default: the UTC date)."""
+    today = today or datetime.now(UTC).date()
     with store.transaction() as tx:
         return Status(
             stored_years=tx.reports.years(),
@@ -59,6 +65,8 @@ def status(store: Store) -> Status:
             next_run=tx.daemons.next_run(),
             needs_review=tx.reports.needs_review(),
             deliveries=[i for i in tx.outbox.items() if i.message.kind is not AlertKind.TEST],
+            review_open=open_review(reviews(tx.notices.all()), today),
+            today=today,
         )
 
 

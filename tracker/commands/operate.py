@@ -45,7 +45,14 @@ def register(sub: Any) -> None:
     p.add_argument("--text", action="store_true", help="print the text part (the default)")
     p.add_argument("--send", action="store_true", help="send it again to every recipient")
 
-    command(sub, "test-alert", cmd_test_alert, "send a test message through every channel")
+    p = command(sub, "test-alert", cmd_test_alert, "send a test message through every channel")
+    p.add_argument(
+        "--kind",
+        choices=("test", "notice", "reminder", "watch", "all"),
+        default="test",
+        help="a plain test (default), or a sample of a review notice, a deadline reminder, "
+        "each watchlist's alert, or all of them",
+    )
 
     p = command(sub, "status", cmd_status, "stored years, last checks, next run, pending alerts")
     json_flag(p)
@@ -183,7 +190,7 @@ def cmd_test_alert(args: argparse.Namespace) -> int:
 
     config = load_config(args)
     with open_store(config) as store:
-        stats = send_test_alert(config, store)
+        stats = send_test_alert(config, store, args.kind)
     print(f"test alert: {stats.sent} sent, {stats.failed} failed, {stats.pending} pending")
     return _delivered(stats.errors)
 
@@ -196,18 +203,21 @@ def _delivered(errors: list[str]) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.follow import local_day
     from tracker.records import iso
     from tracker.status import status
+    from tracker.store import utcnow
 
     config = load_config(args)
     with open_store(config) as store:
-        doc = status(store)
+        doc = status(store, local_day(config, utcnow()))
     if args.json:
         print_json(doc.to_json())
         return 0
     print(f"stored years: {', '.join(map(str, doc.stored_years)) or 'none'}")
     print(f"next run: {iso(doc.next_run) or 'no daemon running'}")
     print(f"pending alerts: {doc.pending_alerts}")
+    print(f"open review: {_review_line(doc)}")
     if doc.needs_review:
         print(f"needs review: {', '.join(map(str, doc.needs_review))}")
     print("last checks:")
@@ -215,6 +225,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(table(rows, ("started", "trigger", "outcome", "error")) if rows else "  none yet")
     _print_deliveries(doc)
     return 0
+
+
+def _review_line(doc: Status) -> str:
+    r, today = doc.review_open, doc.today
+    if r is None or today is None:
+        return "none (no Federal Register comment request is open)"
+    due = r.next_deadline(today)
+    when = f"next deadline: {due.what} on {due.date.isoformat()}" if due else "no deadline stated"
+    return f"{r.review_year} ({when}) {r.url}"
 
 
 def _print_deliveries(doc: Status) -> None:

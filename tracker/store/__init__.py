@@ -10,7 +10,8 @@ up to date whenever a Store opens. Everything leaving this package is a frozen d
 
 `Transaction` groups the tables by concept: `reports` (reports, revisions, listings),
 `markets` (markets, printed names, aliases), `runs` (check runs), `daemons` (heartbeats),
-`cache` (the HTTP cache) and `outbox` (alerts). Outside a transaction, the Store offers the check
+`cache` (the HTTP cache), `outbox` (alerts) and `notices` (the Federal Register's review
+notices, and how asking it has gone). Outside a transaction, the Store offers the check
 lock and the outbox as delivery uses it (each call its own short transaction).
 """
 
@@ -28,6 +29,7 @@ from tracker.store.cache import HttpCache
 from tracker.store.db import db_message, make_engine, safe_url, utcnow
 from tracker.store.locks import Held, check_lock
 from tracker.store.markets import Markets
+from tracker.store.notices import Notices
 from tracker.store.outbox import DeliveryOutbox, Outbox
 from tracker.store.reports import Reports
 from tracker.store.runs import Daemons, Runs
@@ -47,6 +49,7 @@ class Transaction:
         self.daemons = Daemons(session)
         self.cache = HttpCache(session)
         self.outbox = Outbox(session)
+        self.notices = Notices(session)
 
 
 class Store:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -184,3 +185,35 @@ class LockRow(Base):
     holder: Mapped[str] = mapped_column(String(100))
     acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewNoticeRow(Base):
+    """A Federal Register document about a Notorious Markets review: a comment request, or a
+    correction of one. `fingerprint` hashes the API fields it was read from."""
+
+    __tablename__ = "review_notices"
+
+    document_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    review_year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    publication_date: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(Text)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    issue_focus: Mapped[str | None] = mapped_column(Text)
+    deadlines: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"what", "date"}]
+    correction: Mapped[bool] = mapped_column(Boolean)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SourceHealthRow(Base):
+    """How asking a secondary source has gone: failed checks in a row, the last error."""
+
+    __tablename__ = "source_health"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
