@@ -11,14 +11,19 @@ from tracker.extract.layout import Line, Style
 from tracker.model import Kind
 
 _NUM = r"(?:[A-Z0-9]{1,3}[.)]\s+)?"  # optional section numbering: "B.", "2)", "IV."
+# "Online Markets", "B. Notorious Online Markets:", "The Physical Marketplaces"
 SECTION = {
-    "online": re.compile(rf"^{_NUM}(?:notorious\s+)?online\s+market(?:s|places?)$", re.I),
-    "physical": re.compile(rf"^{_NUM}(?:notorious\s+)?physical\s+market(?:s|places?)$", re.I),
+    kind: re.compile(
+        rf"^{_NUM}(?:the\s+)?(?:notorious\s+)?{kind}\s+(?:notorious\s+)?market(?:s|places?)\W?$",
+        re.I,
+    )
+    for kind in ("online", "physical")
 }
 RESULTS = re.compile(rf"^{_NUM}results\b", re.I)
 _END = re.compile(
     rf"^{_NUM}(?:public\s+information|positive\s+developments|issue\s+focus|overview|annex|"
-    r"appendix|conclusions?|endnotes|methodology|table\s+of\s+contents)\b",
+    r"appendix|conclusions?|endnotes|notes|references|sources|glossary|acknowledg\w*|"
+    r"methodology|table\s+of\s+contents)\b",
     re.I,
 )
 

@@ -16,8 +16,13 @@ _ENTRY = re.compile(
     r"|^(?P<page2>\d{1,4})\t(?P<text2>.*\S)$",  # some tables print the page number first
     re.I,
 )
-_ONLINE = re.compile(r"^(?:[A-Z0-9]{1,3}[.)]\s+)?online\s+market(?:s|places?)?$", re.I)
-_PHYSICAL = re.compile(r"^(?:[A-Z0-9]{1,3}[.)]\s+)?physical\s+market(?:s|places?)?$", re.I)
+_ONLINE = re.compile(
+    r"^(?:[A-Z0-9]{1,3}[.)]\s+)?(?:the\s+)?(?:notorious\s+)?online\s+market(?:s|places?)?\W?$", re.I
+)
+_PHYSICAL = re.compile(
+    r"^(?:[A-Z0-9]{1,3}[.)]\s+)?(?:the\s+)?(?:notorious\s+)?physical\s+market(?:s|places?)?\W?$",
+    re.I,
+)
 _SECTION = re.compile(
     r"^(?:[A-Z0-9]{1,3}[.)]\s+)?(?:(?:online|physical)\s+market|public\s+information|annex|appendix)",
     re.I,
