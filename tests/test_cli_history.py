@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker.migrations import HEAD
+
 from .clirun import cli
 from .conftest import sample_pdf
 
@@ -129,7 +131,7 @@ def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
 def test_db_upgrade(tmp_path: Path) -> None:
     res = cli("-q", "db", "upgrade", cwd=tmp_path)
     assert res.code == 0, res.err
-    assert res.out.strip() == "database at revision 0003 (latest: 0003)"
+    assert res.out.strip() == f"database at revision {HEAD} (latest: {HEAD})"
 
 
 def test_list_on_an_empty_database(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_documented_defaults_equal_the_model() -> None:
     documented = load(ROOT / "config.yaml")
     defaults = Config()
-    for key in ("sources", "http", "schedule", "alerts", "aliases", "extraction", "http_status"):
+    keys = ("sources", "http", "schedule", "alerts", "aliases", "identity", "extraction")
+    for key in (*keys, "http_status"):
         documented_value = getattr(documented, key)
         if key == "alerts":
             assert documented_value.model_dump() == defaults.alerts.model_dump()

@@ -23,7 +23,7 @@ from tracker.model import (
 )
 from tracker.records import ExportRow, Placement, ReportSource
 from tracker.store.db import as_utc, current_ids, current_row, utcnow
-from tracker.store.models import AliasRow, ListingRow, MarketRow, PossibleMatchRow, ReportRow
+from tracker.store.models import ListingRow, MarketRow, PossibleMatchRow, ReportRow
 
 
 class Reports:
@@ -55,17 +55,17 @@ class Reports:
         self, report: Report, source: ReportSource, placements: Sequence[Placement]
     ) -> IngestResult:
         """Store a report as its year's next revision, each entry listed where the identity
-        stage placed it (one placement per entry, in order)."""
+        stage placed it (one placement per entry, in order; its markets stored already)."""
         previous = current_row(self._s, report.review_year)
         row = _report_row(report, source)
         row.revision = previous.revision + 1 if previous else 1
         self._s.add(row)
         self._s.flush()
-        possible = _Listings(self._s, row).add(report.entries, placements)
+        for position, (e, placed) in enumerate(zip(report.entries, placements, strict=True)):
+            self._s.add(_listing_row(row.id, position, e, placed))
         self._s.flush()
         status = IngestStatus.REVISED if previous else IngestStatus.STORED
-        new = tuple(p.market_id for p in placements if p.new)
-        return IngestResult(status, stored_report(row), new, tuple(possible))
+        return IngestResult(status, stored_report(row))
 
     def listings(self, year: int) -> list[Listing]:
         """The markets of a year's current revision, in the report's order."""
@@ -143,78 +143,6 @@ class Reports:
             ReportRow.status == ReportStatus.NEEDS_REVIEW.value,
         )
         return sorted(set(self._s.scalars(q)))
-
-
-class _Listings:
-    """Writes one new report's listings, with the markets and aliases they create."""
-
-    def __init__(self, s: Session, report: ReportRow) -> None:
-        self.s, self.report, self.now = s, report, utcnow()
-        self.names: dict[str, str] = dict(s.execute(select(MarketRow.id, MarketRow.name)).all())
-
-    def add(
-        self, entries: Sequence[Entry], placements: Sequence[Placement]
-    ) -> list[PossibleMatchRecord]:
-        possible: list[PossibleMatchRecord] = []
-        for position, (entry, placed) in enumerate(zip(entries, placements, strict=True)):
-            self._market(entry, placed)
-            self.s.add(_listing_row(self.report.id, position, entry, placed))
-            for c in placed.candidates:
-                self.s.add(
-                    PossibleMatchRow(
-                        report_id=self.report.id,
-                        market_id=placed.market_id,
-                        candidate_id=c.market_id,
-                        score=c.score,
-                        reason=c.reason,
-                    )
-                )
-                name = self.names.get(c.market_id, "")
-                possible.append(
-                    PossibleMatchRecord(
-                        self.report.review_year,
-                        entry.name,
-                        placed.market_id,
-                        c.market_id,
-                        name,
-                        c.score,
-                        c.reason,
-                    )
-                )
-        return possible
-
-    def _market(self, entry: Entry, placed: Placement) -> None:
-        if placed.new:
-            self.s.add(
-                MarketRow(
-                    id=placed.market_id,
-                    kind=entry.kind,
-                    name=entry.name,
-                    country=entry.country,
-                    created_at=self.now,
-                )
-            )
-            self.s.flush()
-            return
-        market = self.s.get_one(MarketRow, placed.market_id)
-        market.name, market.country = entry.name, entry.country or market.country
-        if placed.match != "name":
-            self._alias(placed.market_id, entry.name, placed.match)
-
-    def _alias(self, market_id: str, name: str, source: str) -> None:
-        exists = self.s.scalar(
-            select(AliasRow.id).where(AliasRow.market_id == market_id, AliasRow.name == name)
-        )
-        if exists is None:
-            self.s.add(
-                AliasRow(
-                    market_id=market_id,
-                    name=name,
-                    source=source,
-                    report_id=self.report.id,
-                    created_at=self.now,
-                )
-            )
 
 
 def _listing_row(report_id: int, position: int, entry: Entry, placed: Placement) -> ListingRow:
