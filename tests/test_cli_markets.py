@@ -237,3 +237,44 @@ def test_every_markets_action_has_help_text() -> None:
     assert set(actions.choices) == {"merge", "split", "rename", "recluster"}  # type: ignore[arg-type]
     for name, p in actions.choices.items():  # type: ignore[union-attr]
         assert p.description, f"markets {name} has no help text"
+
+
+def test_a_knowledge_file_extends_the_shipped_table(
+    history_db: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "known.yaml").write_text(
+        "identities:\n"
+        "  - {id: torrentz, kind: online, names: [Torrentz.eu, TORRENTZ2], note: the same site}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "config.yaml").write_text("identity: {knowledge: known.yaml}\n", encoding="utf-8")
+    assert run(history_db, "markets", "recluster", cwd=tmp_path).code == 0
+    doc = run(history_db, "history", "TORRENTZ2", "--json", cwd=tmp_path).json()
+    assert (doc["market_id"], doc["source"]) == ("torrentz", "curated")
+    assert doc["years_listed"] == [2011, 2012, 2019, 2020]
+
+
+def test_a_bad_knowledge_file_is_one_line_and_exit_2(
+    history_db: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "known.yaml").write_text("identities: [{id: x, kind: web}]\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("identity: {knowledge: known.yaml}\n", encoding="utf-8")
+    before = run(history_db, "export", "--format", "json", cwd=tmp_path).out
+    res = run(history_db, "markets", "recluster", cwd=tmp_path)
+    assert res.code == 2 and len(res.err.strip().splitlines()) == 1
+    assert f"{tmp_path / 'known.yaml'}: identities[0]: `names` is required" in res.err
+    assert run(history_db, "export", "--format", "json", cwd=tmp_path).out == before
+
+
+def test_a_correction_a_revision_makes_stale_is_reported(
+    history_db: dict[str, str], tmp_path: Path
+) -> None:
+    env = history_db
+    assert run(env, "markets", "merge", "torrentz2", "torrentz", cwd=tmp_path).code == 0
+    reprinted = (online("Torrentz.com"), *YEARS[2011][1:])  # the 2011 anchor is gone
+    result = store_year(env["TRACKER_DATABASE_URL"], 2011, reprinted, revision=2)
+    assert result.rejected == ("no listing 'Torrentz.eu' (2011) in the stored years",)
+    doc = run(env, "history", "TORRENTZ2", "--json", cwd=tmp_path).json()
+    assert doc["years_listed"] == [2019, 2020]  # the merge no longer holds; it is still stored
+    assert [(c["action"], c["applies"]) for c in doc["corrections"]] == [("merge", False)]
+    assert "NO LONGER APPLIES" in run(env, "history", "TORRENTZ2", cwd=tmp_path).out

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.diff import Changes, compare
 from tracker.errors import NotFoundError
 from tracker.model import Kind, Listing, StoredReport
 from tracker.records import Alias, Market, StoredCorrection
 from tracker.store import Transaction
+
+if TYPE_CHECKING:
+    from tracker.resolve.types import ListingKey
 
 
 def year_before(years: Sequence[int], year: int) -> int | None:
@@ -183,6 +186,7 @@ class MarketHistory:
     listings: tuple[Listing, ...]  # current revisions, oldest year first
     corrections: tuple[StoredCorrection, ...] = ()  # a person's, naming its listings
     former_ids: tuple[str, ...] = ()  # retired ids that lead to it
+    stale: frozenset[int] = frozenset()  # corrections naming a listing no longer stored
 
     @property
     def years_listed(self) -> list[int]:
@@ -206,33 +210,43 @@ class MarketHistory:
             ],
             "source": self.market.source,
             "former_ids": list(self.former_ids),
-            "corrections": [correction_json(c) for c in self.corrections],
+            "corrections": [
+                {**correction_json(c), "applies": c.id not in self.stale} for c in self.corrections
+            ],
         }
 
 
 def market_history(tx: Transaction, query: str) -> MarketHistory:
     """One market's record, found by id, a retired id, or a printed name (`find_market`)."""
+    from tracker.identity import anchors
+
     market = tx.markets.one(find_market(tx, query))
     listings = tuple(tx.reports.all_listings(market.id))
+    corrections = corrections_of(tx, listings)
+    everything = tx.reports.all_listings()
     return MarketHistory(
         market,
         tuple(tx.markets.aliases_of(market.id)),
         listings,
-        tuple(corrections_of(tx, listings)),
+        tuple(corrections),
         tuple(sorted(old for old, new in tx.markets.redirects().items() if new == market.id)),
+        frozenset(
+            c.id
+            for c in corrections
+            if not all(_named(k, everything) for k in anchors(c.correction))
+        ),
     )
 
 
 def corrections_of(tx: Transaction, listings: Sequence[Listing]) -> list[StoredCorrection]:
     """The stored corrections that name one of these listings."""
-    from tracker.identity import anchors, names_listing
+    from tracker.identity import anchors
 
-    return [
-        c
-        for c in tx.corrections.all()
-        if any(
-            names_listing(k, li.review_year, li.entry)
-            for k in anchors(c.correction)
-            for li in listings
-        )
-    ]
+    stored = tx.corrections.all()
+    return [c for c in stored if any(_named(k, listings) for k in anchors(c.correction))]
+
+
+def _named(key: ListingKey, listings: Sequence[Listing]) -> bool:
+    from tracker.identity import names_listing
+
+    return any(names_listing(key, li.review_year, li.entry) for li in listings)

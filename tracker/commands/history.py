@@ -88,6 +88,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 f"  possible match: {p.name!r} ({p.market_id}) may be {p.candidate_name!r} "
                 f"({p.candidate_id}), {p.reason} {p.score:.2f}"
             )
+    for reason in result.rejected:
+        print(f"WARNING: a stored identity correction no longer applies: {reason}", file=sys.stderr)
     if stored.status is ReportStatus.NEEDS_REVIEW and result.status is not IngestStatus.UNCHANGED:
         print(
             f"WARNING: the {stored.review_year} review is stored as NEEDS REVIEW: "
@@ -108,6 +110,7 @@ def _ingest_json(result: IngestResult) -> dict[str, Any]:
         "stated_counts": stored.stated_counts.to_json() if stored.stated_counts else None,
         "new_markets": list(result.new_markets),
         "possible_matches": [p.to_json() for p in result.possible_matches],
+        "rejected_corrections": list(result.rejected),
     }
 
 
@@ -236,7 +239,8 @@ def _print_record(record: MarketHistory) -> None:
         print("\nCorrections by a person:")
     for c in record.corrections:
         note = f" ({c.correction.note})" if c.correction.note else ""
-        print(f"  {c.created_at.date().isoformat()} {describe(c.correction)}{note}")
+        stale = "; NO LONGER APPLIES: a listing it names is gone" if c.id in record.stale else ""
+        print(f"  {c.created_at.date().isoformat()} {describe(c.correction)}{note}{stale}")
 
 
 def years_text(years: Sequence[int]) -> str:
