@@ -278,3 +278,33 @@ def test_a_correction_a_revision_makes_stale_is_reported(
     assert doc["years_listed"] == [2019, 2020]  # the merge no longer holds; it is still stored
     assert [(c["action"], c["applies"]) for c in doc["corrections"]] == [("merge", False)]
     assert "NO LONGER APPLIES" in run(env, "history", "TORRENTZ2", cwd=tmp_path).out
+
+
+def test_two_listings_of_a_report_swap_ids(db_url: str) -> None:
+    """An earlier year gives Siem Reap's Central Market the bare id Phnom Penh's held: the two
+    listings of 2012 trade ids in one save (a unique constraint forbids two at once)."""
+    store_year(db_url, 2012, (PHNOM_PENH, SIEM_REAP))
+    store_year(db_url, 2011, (SIEM_REAP,))
+    with Store(db_url) as store, store.transaction() as tx:
+        ids = [(li.entry.city, li.market_id) for li in tx.reports.listings(2012)]
+        redirects = tx.markets.redirects()
+    assert ids == [("Phnom Penh", "central-market-cambodia"), ("Siem Reap", "central-market")]
+    assert redirects == {}  # both ids are still in use
+
+
+def test_an_alias_naming_a_retired_id_follows_it(
+    history_db: dict[str, str], tmp_path: Path
+) -> None:
+    env = history_db
+    (tmp_path / "config.yaml").write_text('aliases: {"TORRENTZ2": "torrentz"}\n', encoding="utf-8")
+    assert run(env, "markets", "recluster", cwd=tmp_path).code == 0
+    res = run(env, "markets", "rename", "torrentz", "Torrentz Search", "--json", cwd=tmp_path)
+    assert res.json()["redirects"] == {
+        "torrentz": "torrentz-search",
+        "torrentz2": "torrentz-search",
+    }
+    store_year(env["TRACKER_DATABASE_URL"], 2021, (online("TORRENTZ2"),))  # a later clustering
+    assert run(env, "markets", "recluster", cwd=tmp_path).code == 0
+    doc = run(env, "history", "TORRENTZ2", "--json", cwd=tmp_path).json()
+    assert doc["market_id"] == "torrentz-search"
+    assert doc["years_listed"] == [2011, 2012, 2019, 2020, 2021]

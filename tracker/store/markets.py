@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import NotFoundError
@@ -99,29 +99,35 @@ class Markets:
     def relink(self, relink: Relink) -> int:
         """Point every current listing at its market, replace the possible matches and the
         redirects, and drop the markets no listing names any more. Returns how many listings
-        changed market."""
+        changed market. Only what changed is written."""
         reports = _current_reports(self._s)
         rows = self._s.execute(
-            select(ListingRow, ReportRow.review_year)
+            select(ListingRow.id, ListingRow.report_id, ReportRow.review_year, ListingRow.position)
+            .add_columns(ListingRow.market_id, ListingRow.match)
             .join(ReportRow, ListingRow.report_id == ReportRow.id)
             .where(ReportRow.id.in_(reports.values()))
         )
-        changed: dict[int, list[tuple[ListingRow, str]]] = defaultdict(list)
-        for row, year in rows:
-            placed = relink.placements[(year, row.position)]
-            row.match = placed.match
-            if row.market_id != placed.market_id:
-                changed[row.report_id].append((row, placed.market_id))
+        rules: list[dict[str, object]] = []
+        moves: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for listing_id, report_id, year, position, market_id, match in rows:
+            placed = relink.placements[(year, position)]
+            if match != placed.match:
+                rules.append({"id": listing_id, "match": placed.match})
+            if market_id != placed.market_id:
+                moves[report_id].append((listing_id, market_id, placed.market_id))
         self._s.flush()
-        for moves in changed.values():
-            _move(self._s, moves)
+        if rules:
+            self._s.execute(update(ListingRow), rules)
+        for report_moves in moves.values():
+            _move(self._s, report_moves)
         self._possible(relink.possible, reports)
         self._s.execute(delete(RedirectRow))
         self._s.add_all(RedirectRow(old_id=o, market_id=n) for o, n in relink.redirects.items())
         named = select(ListingRow.market_id).distinct()
         self._s.execute(delete(MarketRow).where(MarketRow.id.not_in(named)))
         self._s.flush()
-        return sum(len(m) for m in changed.values())
+        self._s.expire_all()  # listings loaded earlier in this transaction see the new markets
+        return sum(len(m) for m in moves.values())
 
     def _possible(self, possible: Iterable[PossibleMatchRecord], reports: dict[int, int]) -> None:
         self._s.execute(delete(PossibleMatchRow))
@@ -144,29 +150,31 @@ def _current_reports(s: Session) -> dict[int, int]:
     return {year: report_id for year, report_id in rows}
 
 
-def _move(s: Session, moves: list[tuple[ListingRow, str]]) -> None:
-    """Give listings of one report their new markets without two of them ever holding the same
-    market (a unique constraint, checked row by row): a listing moves once its target is free;
-    a cycle (two listings swapping ids) is broken by parking one on a placeholder market."""
-    held = {row.market_id for row, _ in moves}
-    pending = list(moves)
+def _move(s: Session, moves: list[tuple[int, str, str]]) -> None:
+    """Give listings of one report their new markets (listing id, market now, market then)
+    without two of them ever holding the same market (a unique constraint, checked row by
+    row): a listing moves once its target is free; a cycle (two listings swapping ids) is
+    broken by parking one on a placeholder market."""
+    held = {old for _, old, _ in moves}
+    pending = {listing: (old, new) for listing, old, new in moves}
+
+    def set_market(listing: int, market_id: str) -> None:
+        s.execute(update(ListingRow).where(ListingRow.id == listing).values(market_id=market_id))
+        held.discard(pending[listing][0])
+        held.add(market_id)
+        pending[listing] = (market_id, pending[listing][1])
+
     while pending:
-        ready = [(r, t) for r, t in pending if t not in held]
+        ready = [n for n, (_, new) in pending.items() if new not in held]
         if not ready:  # every target is held by another listing that moves: park one
-            row, target = pending[0]
             if s.get(MarketRow, _SWAP) is None:
-                s.add(MarketRow(id=_SWAP, kind=row.kind, name="", created_at=utcnow()))
+                s.add(MarketRow(id=_SWAP, kind="online", name="", created_at=utcnow()))
                 s.flush()
-            held.discard(row.market_id)
-            row.market_id = _SWAP
-            s.flush()
+            set_market(next(iter(pending)), _SWAP)
             continue
-        for row, target in ready:
-            held.discard(row.market_id)
-            row.market_id = target
-            held.add(target)
-            s.flush()
-        pending = [(r, t) for r, t in pending if r.market_id != t]
+        for n in ready:
+            set_market(n, pending[n][1])
+            del pending[n]
     s.execute(delete(MarketRow).where(MarketRow.id == _SWAP))
 
 

@@ -14,6 +14,7 @@ from tracker.model import (
     Entry,
     IngestResult,
     IngestStatus,
+    Kind,
     Listing,
     Notice,
     PossibleMatchRecord,
@@ -84,14 +85,14 @@ class Reports:
         """Every listing of every year's current revision (of one market, if given), oldest
         year first."""
         q = (
-            select(ListingRow, ReportRow.review_year)
+            select(ReportRow.review_year, *_LISTING_COLUMNS)
             .join(ReportRow, ListingRow.report_id == ReportRow.id)
             .where(ReportRow.id.in_(current_ids(self._s)))
             .order_by(ReportRow.review_year, ListingRow.position)
         )
         if market_id is not None:
             q = q.where(ListingRow.market_id == market_id)
-        return [listing(r, year) for r, year in self._s.execute(q)]
+        return [_listing_of(*r) for r in self._s.execute(q)]  # columns: no ORM objects to build
 
     def export_rows(self) -> list[ExportRow]:
         """A row per listing of every year's current revision, with its report."""
@@ -219,6 +220,38 @@ def entry(row: ListingRow) -> Entry:
         heading=row.heading,
         excerpt=row.excerpt,
     )
+
+
+_LISTING_COLUMNS = (
+    ListingRow.market_id,
+    ListingRow.match,
+    ListingRow.name,
+    ListingRow.kind,
+    ListingRow.page,
+    ListingRow.country,
+    ListingRow.city,
+    ListingRow.domains,
+    ListingRow.heading,
+    ListingRow.excerpt,
+)
+
+
+def _listing_of(
+    year: int,
+    market_id: str,
+    match: str,
+    name: str,
+    kind: str,
+    page: int,
+    country: str | None,
+    city: str | None,
+    domains: list[str] | None,
+    heading: str,
+    excerpt: str,
+) -> Listing:
+    k: Kind = "online" if kind == "online" else "physical"
+    e = Entry(name, k, page, country, city, tuple(domains or ()), heading, excerpt)
+    return Listing(market_id=market_id, review_year=year, entry=e, match=match)
 
 
 def listing(row: ListingRow, year: int) -> Listing:
