@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tracker.diff import Changes, compare
 from tracker.errors import NotFoundError
 from tracker.model import Kind, Listing, StoredReport
 from tracker.records import Alias, Market, StoredCorrection
 from tracker.store import Transaction
-
-if TYPE_CHECKING:
-    from tracker.resolve.types import ListingKey
 
 
 def year_before(years: Sequence[int], year: int) -> int | None:
@@ -218,7 +215,7 @@ class MarketHistory:
 
 def market_history(tx: Transaction, query: str) -> MarketHistory:
     """One market's record, found by id, a retired id, or a printed name (`find_market`)."""
-    from tracker.identity import anchors
+    from tracker.identity import anchors, names_one_of
 
     market = tx.markets.one(find_market(tx, query))
     listings = tuple(tx.reports.all_listings(market.id))
@@ -233,20 +230,13 @@ def market_history(tx: Transaction, query: str) -> MarketHistory:
         frozenset(
             c.id
             for c in corrections
-            if not all(_named(k, everything) for k in anchors(c.correction))
+            if not all(names_one_of(k, everything) for k in anchors(c.correction))
         ),
     )
 
 
 def corrections_of(tx: Transaction, listings: Sequence[Listing]) -> list[StoredCorrection]:
     """The stored corrections that name one of these listings."""
-    from tracker.identity import anchors
+    from tracker.identity import touches
 
-    stored = tx.corrections.all()
-    return [c for c in stored if any(_named(k, listings) for k in anchors(c.correction))]
-
-
-def _named(key: ListingKey, listings: Sequence[Listing]) -> bool:
-    from tracker.identity import names_listing
-
-    return any(names_listing(key, li.review_year, li.entry) for li in listings)
+    return [c for c in tx.corrections.all() if touches(c.correction, listings)]

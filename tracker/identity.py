@@ -171,6 +171,15 @@ def names_listing(key: ListingKey, year: int, entry: Entry) -> bool:
     return key.name == entry.name or squash(key.name) == squash(entry.name)
 
 
+def names_one_of(key: ListingKey, listings: Sequence[Listing]) -> bool:
+    return any(names_listing(key, li.review_year, li.entry) for li in listings)
+
+
+def touches(c: Correction, listings: Sequence[Listing]) -> bool:
+    """Does the correction name one of these listings?"""
+    return any(names_one_of(k, listings) for k in anchors(c))
+
+
 def listing_key(li: Listing) -> ListingKey:
     kind: Kind = li.entry.kind
     return ListingKey(li.review_year, li.entry.name, kind)

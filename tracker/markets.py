@@ -18,13 +18,16 @@ from tracker.history import MarketSummary, find_market, summary
 from tracker.identity import (
     Curation,
     Identified,
+    action,
     anchors,
     correction_json,
     describe,
     identify,
     listing_key,
     names_listing,
+    names_one_of,
     save,
+    touches,
 )
 from tracker.model import Listing
 from tracker.resolve import Correction, ListingKey, Merge, Rename, Split, slug
@@ -97,7 +100,7 @@ def split(tx: Transaction, curation: Curation, market: str, year: int, note: str
     merges = frozenset(
         m.id
         for m in tx.corrections.all()
-        if isinstance(m.correction, Merge) and _names(m.correction, mine)
+        if isinstance(m.correction, Merge) and touches(m.correction, mine)
     )
     done = _apply(tx, curation, correction, f"split {key} from {market_id}", undo=merges)
     rest = summary(tx, _market_of(tx, others[0]))
@@ -119,7 +122,7 @@ def rename(tx: Transaction, curation: Curation, market: str, name: str, note: st
     earlier = frozenset(
         r.id
         for r in tx.corrections.all()
-        if isinstance(r.correction, Rename) and _names(r.correction, listings)
+        if isinstance(r.correction, Rename) and touches(r.correction, listings)
     )
     return _apply(tx, curation, correction, f"renamed {market_id} to {name!r}", without=earlier)
 
@@ -180,7 +183,7 @@ def _apply(
     moved = "".join(f"; {k} now redirects to {v}" for k, v in sorted(retired.items()))
     undone = "".join(f"; undid: {c['text']}" for c in removed if c["action"] != "rename")
     return Outcome(
-        action_of(correction),
+        action(correction),
         f"{done}: {market}{moved}{undone}",
         market,
         redirects=retired,
@@ -188,10 +191,6 @@ def _apply(
         removed=removed,
         rejected=tuple(found.rejected()),
     )
-
-
-def action_of(c: Correction) -> str:
-    return "merge" if isinstance(c, Merge) else "split" if isinstance(c, Split) else "rename"
 
 
 def _anchor_market(found: Identified, key: ListingKey) -> str:
@@ -219,19 +218,11 @@ def _market_of(tx: Transaction, listing: Listing) -> str:
     raise CorrectionRefused(f"no listing {listing_key(listing)} in the stored years")
 
 
-def _names(c: Correction, listings: list[Listing]) -> bool:
-    return any(names_listing(k, li.review_year, li.entry) for k in anchors(c) for li in listings)
-
-
 def _separates(s: Split, mine: list[Listing], theirs: list[Listing]) -> bool:
     """Does this split keep a listing of one market from the other's?"""
     (listing, *away) = anchors(s)
     here = [mine, theirs]
     for side, other in (here, here[::-1]):
-        if _names_any(listing, side) and any(_names_any(k, other) for k in away):
+        if names_one_of(listing, side) and any(names_one_of(k, other) for k in away):
             return True
     return False
-
-
-def _names_any(key: ListingKey, listings: list[Listing]) -> bool:
-    return any(names_listing(key, li.review_year, li.entry) for li in listings)
