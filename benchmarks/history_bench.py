@@ -12,8 +12,6 @@ beside wall time, which other work on the machine inflates).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 import tempfile
 import time
@@ -25,11 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tracker.archive import sha256  # noqa: E402
+from tracker.export import export_csv as csv_text  # noqa: E402
 from tracker.extract import extract  # noqa: E402
 from tracker.history import changes  # noqa: E402
 from tracker.ingest import save_report  # noqa: E402
 from tracker.model import Report  # noqa: E402
-from tracker.records import EXPORT_FIELDS, ReportSource  # noqa: E402
+from tracker.records import ReportSource  # noqa: E402
 from tracker.resolve import YearListings  # noqa: E402
 from tracker.store import Store  # noqa: E402
 
@@ -46,13 +45,9 @@ def best(fn: Callable[[], object], repeat: int) -> float:
 
 
 def export_csv(store: Store) -> str:
-    out = io.StringIO()
+    """What `export` does: read every row, write the CSV."""
     with store.transaction() as tx:
-        rows = tx.reports.export_rows()
-    writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS))
-    writer.writeheader()
-    writer.writerows(r.to_json() for r in rows)
-    return out.getvalue()
+        return csv_text(tx.reports.export_rows())
 
 
 def save(store: Store, report: Report, digest: str) -> None:

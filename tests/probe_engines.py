@@ -21,6 +21,7 @@ import json
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from tests import pdfgen  # noqa: E402
 from tests.typeset import content as content_mod  # noqa: E402
 from tests.typeset.engines import ENGINES  # noqa: E402
-from tests.typeset.look import random_look  # noqa: E402
+from tests.typeset.look import Look, random_look  # noqa: E402
 from tracker.errors import ExtractionError  # noqa: E402
 from tracker.extract import extract  # noqa: E402
 
@@ -44,12 +45,34 @@ def entry_scores(got: dict, truth: dict) -> tuple[int, int, int]:
     return sum((g & t).values()), sum(g.values()), sum(t.values())
 
 
+def _forced(look: Look, pairs: list[str]) -> Look:
+    """`look` with FIELD=VALUE pairs applied (values read as the field's type)."""
+    changes: dict[str, object] = {}
+    for pair in pairs:
+        field, _, value = pair.partition("=")
+        current = getattr(look, field)
+        if isinstance(current, bool):
+            changes[field] = value.lower() in ("1", "true", "yes")
+        elif isinstance(current, int | float):
+            changes[field] = type(current)(value)
+        else:
+            changes[field] = value
+    return replace(look, **changes)  # type: ignore[arg-type]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default="all", choices=[*ENGINES, "all"])
     ap.add_argument("--seeds", type=int, default=4)
     ap.add_argument("--era", choices=pdfgen.ERAS)
     ap.add_argument("--save", type=Path)
+    ap.add_argument(
+        "--look",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="force a look field in every variant (e.g. plain_tail=true, heading_measure=0.5)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     engines = list(ENGINES) if args.engine == "all" else [args.engine]
@@ -68,7 +91,7 @@ def main() -> int:
             for era in eras:
                 seed = 500 + 37 * n + 7 * pdfgen.ERAS.index(era)
                 spec = pdfgen.sample_spec(seed, era)
-                look = random_look(seed * 13 + len(engine))
+                look = _forced(random_look(seed * 13 + len(engine)), args.look)
                 cont = content_mod.build(spec, caps=look.emphasis == "caps")
                 label = f"{engine}/{era}#{seed}"
                 try:

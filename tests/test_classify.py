@@ -35,6 +35,7 @@ class L:
     x1: float | None = None  # where the line ends (default: by its length)
     new_page: bool = False
     runin: str | None = None  # run-in: the name (set in RUNIN), the text is the rest
+    tail: str | None = None  # printed after the text in the body's style (`(domain)`, a city)
 
 
 def lines(rows: list[L]) -> list[Line]:
@@ -48,6 +49,9 @@ def lines(rows: list[L]) -> list[Line]:
         if row.runin is not None:
             spans: tuple[Span, ...] = (Span(row.runin, RUNIN), Span(row.text, BODY))
             width = 5.5 * len(row.runin + row.text)
+        elif row.tail is not None:
+            spans = (Span(row.text, row.style), Span(row.tail, BODY))
+            width = 0.55 * row.style.size * len(row.text + row.tail)
         else:
             spans = (Span(row.text, row.style),)
             width = 0.55 * row.style.size * len(row.text)
@@ -174,6 +178,35 @@ CASES = {
             *BODY_ROWS,
         ],
         [("group", "BitTorrent Indexing"), ("run-in", "The Pirate Bay:")],
+    ),
+    # -- only the name set apart --------------------------------------------------------------
+    "name-bold-domain-plain": (
+        "online",
+        [
+            L("Putlocker", BOLD, tail=" (putlocker.ch)"),
+            *BODY_ROWS,
+            L("The Pirate Bay", BOLD, gap=24, tail=" (thepiratebay.se)"),
+            *BODY_ROWS,
+        ],
+        [("market", "Putlocker (putlocker.ch)"), ("market", "The Pirate Bay (thepiratebay.se)")],
+    ),
+    "name-bold-city-plain": (
+        "physical",
+        [
+            L("ARGENTINA", GROUP),
+            L("La Salada", BOLD_IT, gap=28, tail=", Lomas de Zamora, Buenos Aires"),
+            *BODY_ROWS,
+        ],
+        [("group", "ARGENTINA"), ("market", "La Salada, Lomas de Zamora, Buenos Aires")],
+    ),
+    "bold-lead-in-of-a-sentence-is-text": (
+        "online",
+        [
+            L("ALIEXPRESS", BOLD),
+            L("Note", BOLD, gap=18.7, tail=", however, that it grew."),
+            *BODY_ROWS,
+        ],
+        [("market", "ALIEXPRESS")],
     ),
     # -- run-ins -----------------------------------------------------------------------------
     "runin-name-wraps-at-text-measure": (

@@ -23,8 +23,17 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_documented_defaults_equal_the_model() -> None:
     documented = load(ROOT / "config.yaml")
     defaults = Config()
-    keys = ("sources", "http", "schedule", "alerts", "aliases", "identity", "extraction")
-    for key in (*keys, "http_status"):
+    for key in (
+        "sources",
+        "http",
+        "schedule",
+        "alerts",
+        "aliases",
+        "identity",
+        "extraction",
+        "http_status",
+        "report",
+    ):
         documented_value = getattr(documented, key)
         if key == "alerts":
             assert documented_value.model_dump() == defaults.alerts.model_dump()
@@ -59,6 +68,14 @@ def test_documented_defaults_equal_the_model() -> None:
         ),
         ("schedule:\n  cron: '7 *'\n", "config.yaml: schedule.cron: expected five cron fields"),
         ("http:\n  retries: many\n", "config.yaml: http.retries: expected an integer, got 'many'"),
+        (
+            "report:\n  base_url: ftp://example.org\n",
+            "config.yaml: report.base_url: expected an absolute http(s) URL, got 'ftp://",
+        ),
+        (
+            "http_status:\n  serve_report: true\n",
+            "config.yaml: (top level): http_status.serve_report needs report.out_dir",
+        ),
         ("- just\n- a list\n", "config.yaml: expected a mapping of keys at the top level"),
         ("http: [unclosed\n", "config.yaml: not valid YAML"),
     ],

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker import __version__
-from tracker.commands import history, markets, operate
+from tracker.commands import history, markets, operate, site
 from tracker.commands.common import command as _command
 from tracker.commands.common import json_flag as _json_flag
 from tracker.commands.common import print_json, table
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     operate.register(sub)
     history.register(sub)
     markets.register(sub)
+    site.register(sub)
     return parser
 
 
@@ -106,6 +107,8 @@ def _setup_logging(args: argparse.Namespace) -> None:
     root.setLevel(level)
     for noisy in ("pdfminer", "urllib3", "apscheduler.executors", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # pdfminer's warnings are about a PDF's font dictionaries, nothing a user can act on
+    logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
 
 
 class _JsonFormatter(logging.Formatter):

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker import __version__
 from tracker.errors import ConfigError
@@ -121,6 +128,22 @@ class IdentityConfig(_Model):
 class HttpStatusConfig(_Model):
     port: int | None = Field(None, ge=1, le=65535)
     host: str = "127.0.0.1"
+    serve_report: bool = False  # also serve the report site (report.out_dir) under /report/
+
+
+class ReportConfig(_Model):
+    """The static report site (`report --out DIR`, rebuilt by the daemon when out_dir is set)."""
+
+    out_dir: Path | None = None
+    base_url: str | None = None  # where the site is published: makes the feed's links absolute
+    refresh_s: int = Field(60, ge=1)  # how often the daemon looks for changes made elsewhere
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"expected an absolute http(s) URL, got {value!r}")
+        return value if value is None or value.endswith("/") else value + "/"
 
 
 class Config(_Model):
@@ -134,6 +157,13 @@ class Config(_Model):
     identity: IdentityConfig = IdentityConfig()
     extraction: ExtractionConfig = ExtractionConfig()
     http_status: HttpStatusConfig = HttpStatusConfig()
+    report: ReportConfig = ReportConfig()
+
+    @model_validator(mode="after")
+    def _report_to_serve(self) -> Config:
+        if self.http_status.serve_report and self.report.out_dir is None:
+            raise ValueError("http_status.serve_report needs report.out_dir (the site to serve)")
+        return self
 
     @property
     def reports_dir(self) -> Path:
@@ -171,12 +201,16 @@ def load(path: str | Path | None = None) -> Config:
 def _resolve(config: Config, base: Path) -> Config:
     templates = config.alerts.templates_dir
     knowledge = config.identity.knowledge
+    out_dir = config.report.out_dir
     return config.model_copy(
         update={
             "identity": config.identity.model_copy(
                 update={"knowledge": base / knowledge if knowledge else None}
             ),
             "state_dir": base / config.state_dir,
+            "report": config.report.model_copy(
+                update={"out_dir": base / out_dir if out_dir else None}
+            ),
             "database_url": _resolve_sqlite(config.database_url, base),
             "alerts": config.alerts.model_copy(
                 update={"templates_dir": base / templates if templates else None}

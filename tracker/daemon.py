@@ -48,6 +48,7 @@ class Daemon:
         self.state = "idle"
         self.again = False  # a check was asked for while one ran
         self.delivering = threading.Lock()  # held while alerts are being sent
+        self.publishing = threading.Lock()  # held while the report site is rebuilt
         self.scheduler = BackgroundScheduler(
             timezone=config.schedule.timezone,
             executors={"default": ThreadPoolExecutor(max_workers=3)},
@@ -85,6 +86,13 @@ class Daemon:
         self.scheduler.add_job(
             self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_S), id="beat", next_run_time=now
         )
+        if self.config.report.out_dir is not None:  # changes made elsewhere (a correction)
+            self.scheduler.add_job(
+                self.refresh_site,
+                IntervalTrigger(seconds=self.config.report.refresh_s),
+                id="site",
+                next_run_time=now,
+            )
         if sched.run_on_start:
             self.check_soon("run_on_start")
         server = self._status_server()
@@ -129,7 +137,7 @@ class Daemon:
         deadline = time.monotonic() + STOP_GRACE_S
         if all(
             lock.acquire(timeout=max(0.0, deadline - time.monotonic()))
-            for lock in (self.busy, self.delivering)
+            for lock in (self.busy, self.delivering, self.publishing)
         ):
             self._forget_heartbeat()
             log.info("daemon stopped")
@@ -159,6 +167,7 @@ class Daemon:
                 finally:
                     self.state = "idle"
             self.heartbeat()
+            self.refresh_site()
             if not self.again:
                 return
 
@@ -215,6 +224,23 @@ class Daemon:
             log.exception("alert delivery crashed")
         finally:
             self.delivering.release()
+
+    def refresh_site(self) -> None:
+        """Rebuild the report site (`report.out_dir`) when the history changed: after each
+        check, and every `report.refresh_s` for what other processes changed. Never raises."""
+        out_dir = self.config.report.out_dir
+        if out_dir is None or self.stop.is_set():
+            return
+        from tracker.site.publish import describe, refresh
+
+        with self.publishing:
+            try:
+                done = refresh(self.store, out_dir, self.config.report.base_url)
+            except Exception:
+                log.exception("the report site was not rebuilt")
+                return
+        if done is not None:
+            log.info("%s", describe(done))
 
     def heartbeat(self) -> None:
         try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from tracker.diff import Changes, compare
 from tracker.errors import NotFoundError
-from tracker.model import Kind, Listing, StoredReport
+from tracker.model import Kind, Listing, PossibleMatchRecord, StoredReport
 from tracker.records import Alias, Market, StoredCorrection
 from tracker.store import Transaction
 
@@ -44,6 +44,28 @@ def changes(tx: Transaction, old: int | None, new: int) -> Changes:
         stored,
         tx.reports.possible_matches(new),
     )
+
+
+def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> dict[int, Changes]:
+    """Each stored year's diff against the stored year before it (the first year's against
+    nothing), for the whole history in a few reads: what `changes` answers year by year.
+    `listings`: every current listing (`tx.reports.all_listings()`), when the caller has them."""
+    stored = tx.reports.years()
+    by_year: dict[int, list[Listing]] = {y: [] for y in stored}
+    for li in tx.reports.all_listings() if listings is None else listings:
+        by_year[li.review_year].append(li)
+    possible: dict[int, list[PossibleMatchRecord]] = {}
+    for p in tx.reports.possible_matches():
+        possible.setdefault(p.review_year, []).append(p)
+    listed = tx.reports.years_listed()
+    out = {}
+    for year in stored:
+        old = year_before(stored, year)
+        before = by_year[old] if old is not None else []
+        out[year] = compare(
+            old, year, before, by_year[year], listed, stored, possible.get(year, [])
+        )
+    return out
 
 
 def default_years(tx: Transaction) -> tuple[int, int]:

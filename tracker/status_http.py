@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from tracker.config import Config
 from tracker.model import CheckStatus, DeliveryStatus
 from tracker.records import run_json
+from tracker.site.serve import is_report_path, serve_report
 from tracker.status import failing
 from tracker.store import Store
 
@@ -92,6 +93,8 @@ def serve(config: Config, store: Store, daemon: DaemonView) -> ThreadingHTTPServ
                     self._send(code, "application/json", json.dumps(doc, default=str))
                 elif self.path == "/metrics":
                     self._send(200, "text/plain; version=0.0.4", metrics(store, daemon))
+                elif report_dir is not None and is_report_path(self.path):
+                    serve_report(self, report_dir)
                 else:
                     self._send(404, "text/plain", "not found: try /healthz or /metrics\n")
             except Exception as exc:
@@ -110,7 +113,13 @@ def serve(config: Config, store: Store, daemon: DaemonView) -> ThreadingHTTPServ
             log.debug("status endpoint: " + format, *args)
 
     cfg = config.http_status
+    report_dir = config.report.out_dir if cfg.serve_report else None
     server = ThreadingHTTPServer((cfg.host, cfg.port or 0), Handler)
     threading.Thread(target=server.serve_forever, name="status-http", daemon=True).start()
-    log.info("status endpoint on http://%s:%d/healthz and /metrics", cfg.host, server.server_port)
+    log.info(
+        "status endpoint on http://%s:%d/healthz and /metrics%s",
+        cfg.host,
+        server.server_port,
+        " (and the report site under /report/)" if report_dir else "",
+    )
     return server

@@ -365,3 +365,12 @@ class _Writer:
 
 def plain_name(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def name_and_tail(block: Block, caps: bool) -> tuple[str, str]:
+    """A market heading as its name and what follows it (`(domain)`, `, City`, ` – City`)."""
+    name = block.market.name if block.market else block.text
+    name = name.upper() if caps else name
+    if block.text.startswith(name):
+        return name, block.text[len(name) :]
+    return block.text, ""

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.typeset.content import Block, Content
+from tests.typeset.content import Block, Content, name_and_tail
 from tests.typeset.look import Look
 
 _EXPORT = (
@@ -276,7 +276,15 @@ class _Writer:
             self.bookmark(d.add_paragraph(b.text, style=style), b.key)
         elif b.kind == "market":
             phys = b.market is not None and b.market.kind == "physical"
-            p = d.add_paragraph(b.text, style=st.physical if phys else st.market)
+            p = d.add_paragraph(style=st.physical if phys else st.market)
+            if look.plain_tail:
+                name, tail = name_and_tail(b, look.emphasis == "caps")
+                p.add_run(name)
+                plain = p.add_run(tail)
+                plain.bold, plain.italic = False, False
+                plain.font.color.rgb = None
+            else:
+                p.add_run(b.text)
             self.marker(p, b.note)
             self.bookmark(p, b.key)
         elif b.kind == "runin":

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.typeset.content import Block, Content
+from tests.typeset.content import Block, Content, name_and_tail
 from tests.typeset.look import Look
 from tests.typeset.truth import outline_pages
 
@@ -132,6 +132,9 @@ def _block(b: Block, look: Look, pages: dict[str, int], notes: list[str]) -> str
         return f"<h2 class='group'>{t}</h2>"
     if b.kind == "market":
         cls = "market phys" if b.market and b.market.kind == "physical" else "market"
+        if look.plain_tail:
+            name, tail = name_and_tail(b, look.emphasis == "caps")
+            t = f"<span class='name'>{_esc(name)}</span><span class='tail'>{_esc(tail)}</span>"
         return f"<h3 class='{cls}'>{t}{_marker(look, notes, b.note)}</h3>"
     if b.kind == "runin":
         name = f"<h4 class='runin'>{_esc(b.name)}{_marker(look, notes, b.note)}</h4>"
@@ -192,6 +195,7 @@ h3.market {{ font-size: {h_size:.1f}pt; font-weight: {weight}; color: {colour};
             text-wrap: {"balance" if look.balance else "wrap"};
             margin: {look.space_before * size:.1f}pt 0 {look.space_after * size:.1f}pt; }}
 h3.phys {{ font-style: {phys_style}; }}
+h3 .tail {{ font-weight: normal; font-style: normal; color: black; }}
 h4.runin {{ display: inline; font-family: '{look.body_font}'; font-size: {size}pt;
            font-weight: {"bold" if emph != "colour" else "normal"}; font-style: {runin_style};
            color: {runin_colour}; }}

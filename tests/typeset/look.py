@@ -29,6 +29,7 @@ class Look:
     space_before: float = 1.0  # em, above a market heading
     space_after: float = 0.4  # em, below it
     physical_italic: bool = True  # physical market headings in bold italic
+    plain_tail: bool = False  # only the name is set apart, not its domain or city
     group_size: float = 1.1  # country / category headings, times the body size
     group_caps: bool = False  # country headings in capitals (modern reports always are)
     group_underline: bool = False
@@ -78,4 +79,5 @@ def random_look(seed: int, emphasis: Emphasis | None = None) -> Look:
         margin_in=rng.choice((0.75, 1.0, 1.0, 1.25)),
         running_header=rng.random() < 0.8,
         folio=rng.choice(("Page {n}", "{n}", "{n}", "- {n} -", "")),
-    )
+        plain_tail=emph in ("bold", "colour") and rng.random() < 0.25,  # drawn last: older
+    )  # seeds keep their looks

@@ -9,7 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from tests.typeset.content import Block, Content
+from tests.typeset.content import Block, Content, name_and_tail
 from tests.typeset.look import Look
 
 
@@ -100,7 +100,12 @@ def _block(b: Block, look: Look, pages: dict[str, int]) -> str:
         return f"#group({t})"
     if b.kind == "market":
         phys = "true" if b.market and b.market.kind == "physical" else "false"
-        return f"#market([{_mark(b.key)}#{_str(b.text)}], {phys}, [{_note(look, b.note)}])"
+        text = f"#{_str(b.text)}"
+        if look.plain_tail:
+            name, tail = name_and_tail(b, look.emphasis == "caps")
+            plain = 'text(weight: "regular", style: "normal", fill: black)'
+            text = f"#{_str(name)}#{plain}[#{_str(tail)}]"
+        return f"#market([{_mark(b.key)}{text}], {phys}, [{_note(look, b.note)}])"
     if b.kind == "runin":
         return (
             f"#runin([{_mark(b.key)}#{_str(b.name)}], [{_note(look, b.note)}], "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -248,28 +247,16 @@ def years_text(years: Sequence[int]) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tracker.records import EXPORT_FIELDS
+    from tracker.export import export_csv, export_json
 
     config = load_config(args)
     with open_store(config) as store, store.transaction() as tx:
         rows = tx.reports.export_rows()
-    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
-        if args.format == "json":
-            json.dump([r.to_json() for r in rows], out, ensure_ascii=False, indent=2)
-            out.write("\n")
-        else:
-            import csv
-
-            fields = list(EXPORT_FIELDS) if rows else ["review_year", "market_id", "name"]
-            writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                doc = row.to_json()
-                writer.writerow({**doc, "domains": " ".join(doc["domains"])})
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    text = export_json(rows) if args.format == "json" else export_csv(rows)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

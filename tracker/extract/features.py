@@ -50,7 +50,59 @@ def caps(line: Line) -> bool:
 
 
 def heading_like(line: Line, body: Style) -> bool:
-    return styled(line, body) or caps(line)
+    return styled(line, body) or caps(line) or plain_tail(line, body) is not None
+
+
+_TAIL = re.compile(r"^(?:\((?:[^()]|\([^()]*\))+\)|[,–—]\s*\S.*|-\s+\S.*)$")
+
+
+def plain_tail(line: Line, body: Style) -> Style | None:
+    """A heading whose name is set apart and whose domain or place is not: `**Putlocker**
+    (putlocker.ch)`, `**La Salada**, Lomas de Zamora`. The style of its name, or None."""
+    spans = [s for s in line.spans if not s.sup and s.text.strip()]
+    head = 0
+    while head < len(spans) and emphasised(spans[head].style, body):
+        head += 1
+    if head == 0 or head == len(spans):
+        return None
+    name = "".join(s.text for s in spans[:head])
+    tail = "".join(s.text for s in spans[head:]).strip()
+    if any(emphasised(s.style, body) for s in spans[head:]) or sum(c.isalnum() for c in name) < 2:
+        return None
+    if len(tail) > 80 or tail.endswith((".", ";", ":", "!", "?")) or not _TAIL.match(tail):
+        return None
+    return spans[0].style if _placelike(tail) else None
+
+
+_SMALL_WORDS = frozenset(
+    [
+        "de",
+        "del",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "la",
+        "las",
+        "el",
+        "los",
+        "y",
+        "e",
+        "of",
+        "the",
+        "and",
+        "on",
+        "upon",
+        "am",
+    ]
+)
+
+
+def _placelike(tail: str) -> bool:
+    """A domain or a place (`Lomas de Zamora, Buenos Aires`), not running words."""
+    words = re.findall(r"[^\W\d_][\w.'’-]*", tail)
+    lower = [w for w in words if w[:1].islower() and w.casefold() not in _SMALL_WORDS]
+    return len(words) <= 8 and all("." in w for w in lower)  # lower case only in domains
 
 
 @dataclass(frozen=True)
@@ -86,6 +138,9 @@ def runin(line: Line, body: Style) -> RunIn | None:
 
 
 def style_label(line: Line, body: Style) -> tuple[str, float, bool, bool, str, bool]:
-    """A line's style class: its style, plus capitals when set in the body's own style."""
+    """A line's style class: its style (its name's, when only the name is set apart), plus
+    capitals when set in the body's own style."""
     s = line.style
+    if s == body and (name := plain_tail(line, body)) is not None:
+        s = name
     return (s.font, s.size, s.bold, s.italic, s.color, s == body and caps(line))

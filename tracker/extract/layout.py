@@ -14,16 +14,19 @@ import io
 import logging
 import re
 import statistics
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import ExtractionError
 from tracker.extract import thresholds as th
+from tracker.extract.furniture import mark_roles
+from tracker.extract.lines import Document, Line, Page, Span, Style, normalize_text
+
+__all__ = ["Document", "Line", "Page", "Span", "Style", "normalize_text", "read_document"]
 
 log = logging.getLogger(__name__)
 
@@ -31,105 +34,7 @@ _BOLD = re.compile(
     r"bold|black|heavy|semibold|demi|medi$|,b$|-b$|bd$|[a-z]bd[a-z]*$|^cmbx|^cmb\d", re.I
 )
 _ITALIC = re.compile(r"italic|oblique|slanted|,i$|-i$|it$|^cmti|^cmsl", re.I)
-_FOLIO = re.compile(r"^\W*(?:page\s+)?(\d{1,4}|[ivxlcdm]{1,8})(?:\s+of\s+\d+)?\W*$", re.I)
-_FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§])\s*\S")
-_LIGATURES = str.maketrans(
-    {
-        "ﬀ": "ff",
-        "ﬁ": "fi",
-        "ﬂ": "fl",
-        "ﬃ": "ffi",
-        "ﬄ": "ffl",
-        "ﬅ": "st",
-        "ﬆ": "st",
-        "\xa0": " ",
-        "\xad": "-",
-    }
-)
 _FORCE_BOLD = 1 << 18  # FontDescriptor /Flags bit 19
-
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    font: str
-    size: float
-    bold: bool
-    italic: bool
-    color: str
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    text: str
-    style: Style
-    sup: bool = False  # a raised, smaller run: a footnote marker
-
-
-@dataclass(slots=True)
-class Line:
-    page: int  # 1-based
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    spans: tuple[Span, ...]
-    baseline: float = 0.0  # of the line's main-size text, from the top of the page
-    role: str = "text"  # text | header | folio | footnote | small
-    text: str = field(init=False)
-    style: Style = field(init=False)  # the style of most of its (non-marker) characters
-
-    def __post_init__(self) -> None:
-        self.text = normalize_text("".join(s.text for s in self.spans if not s.sup)).strip()
-        weights: Counter[Style] = Counter()
-        for s in self.spans:
-            if not s.sup:
-                weights[s.style] += len(s.text.strip())
-        self.style = weights.most_common(1)[0][0] if weights else self.spans[0].style
-
-    @property
-    def size(self) -> float:
-        return self.style.size
-
-    @property
-    def plain(self) -> str:
-        """The text with tabs as spaces."""
-        return self.text.replace("\t", " ")
-
-    def __repr__(self) -> str:  # compact, for debugging and test failures
-        return f"Line(p{self.page} y{self.baseline:.0f} {self.role} {self.text!r})"
-
-
-@dataclass(slots=True)
-class Page:
-    number: int
-    width: float
-    height: float
-    lines: list[Line]
-    folio: str | None = None
-
-
-@dataclass(slots=True)
-class Document:
-    pages: list[Page]
-    metadata: dict[str, str]
-    body: Style  # the style of most of the report's running text
-    page_count: int
-
-    def page(self, number: int) -> Page:
-        return next(p for p in self.pages if p.number == number)
-
-    def lines(self, role: str = "text") -> Iterator[Line]:
-        for page in self.pages:
-            for line in page.lines:
-                if line.role == role:
-                    yield line
-
-
-def normalize_text(text: str) -> str:
-    """NFC, ligatures and non-breaking spaces undone, runs of spaces collapsed. A soft hyphen
-    in a PDF's text was drawn (an undrawn one leaves no glyph), so it is a hyphen."""
-    text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
-    return re.sub(r" *\t[ \t]*", "\t", re.sub(r" +", " ", text))
 
 
 def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None) -> Document:
@@ -162,7 +67,7 @@ def read_document(source: str | Path | bytes, pages: Iterable[int] | None = None
     if not any(p.lines for p in read):
         raise ExtractionError("no text layer: a scanned or image-only PDF")
     body = _body_style(read)
-    _mark_roles(read, body)
+    mark_roles(read, body)
     return Document(pages=read, metadata=metadata, body=body, page_count=count)
 
 
@@ -393,42 +298,3 @@ def _body_style(pages: list[Page]) -> Style:
                 if not span.sup:
                     weights[span.style] += len(span.text)
     return weights.most_common(1)[0][0]
-
-
-def _mark_roles(pages: list[Page], body: Style) -> None:
-    """Mark running headers and footers, folios, footnotes and other small print."""
-    repeats: Counter[tuple[str, int]] = Counter()
-    for page in pages:
-        seen = set()
-        for line in page.lines:
-            if _in_margin(line, page):
-                seen.add(_repeat_key(line))
-        repeats.update(seen)
-    threshold = max(3, th.REPEAT_SHARE * len(pages))
-    for page in pages:
-        for line in page.lines:
-            small = line.size <= body.size - th.SMALL_PRINT
-            low = line.top > page.height * th.FOOTNOTE_ZONE
-            if small and low and _FOOTNOTE.match(line.text):
-                line.role = "footnote"  # even when its wording recurs on other pages
-                continue
-            if _in_margin(line, page):
-                if (m := _FOLIO.match(line.text)) and line.size <= body.size * 1.1:
-                    line.role = "folio"
-                    if line.top > page.height / 2 or page.folio is None:
-                        page.folio = m.group(1)
-                    continue
-                if len(pages) >= 3 and repeats[_repeat_key(line)] >= threshold:
-                    line.role = "header"
-                    continue
-            if small:
-                line.role = "footnote" if low else "small"
-
-
-def _in_margin(line: Line, page: Page) -> bool:
-    band = th.MARGIN_BAND
-    return line.bottom < page.height * band or line.top > page.height * (1 - band)
-
-
-def _repeat_key(line: Line) -> tuple[str, int]:
-    return re.sub(r"\d+", "#", line.text.lower()), round(line.top / 12)

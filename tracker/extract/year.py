@@ -80,19 +80,26 @@ class Signal:
     page: int | None = None
 
 
-def title_of(doc: Document) -> str:
-    title = _cover_title(doc) or doc.metadata.get("Title", "").strip()
+def title_of(doc: Document) -> tuple[str, bool]:
+    """The report's title, and whether it was read off its pages (the cover, else a running
+    header) rather than from the PDF's Title property."""
+    title, printed = _cover_title(doc), True
+    if not title:
+        title, printed = doc.metadata.get("Title", "").strip(), False
     if "notorious" not in title.lower():
-        title = next((ln.text for ln in doc.lines("header") if "otorious" in ln.text), title)
+        header = next((ln.text for ln in doc.lines("header") if "otorious" in ln.text), None)
+        if header:
+            title, printed = header, True
     if not title:
         raise ExtractionError("no title found: is this a Review of Notorious Markets?")
-    return title
+    return title, printed
 
 
 def review_year(
-    doc: Document, title: str, front: list[Line], results_heading: Line | None
+    doc: Document, title: tuple[str, bool], front: list[Line], results_heading: Line | None
 ) -> tuple[int, list[Notice], list[str]]:
-    """The review year, the notices its evidence calls for, and the evidence as trace lines."""
+    """The review year, the notices its evidence calls for, and the evidence as trace lines.
+    `title` is `title_of`'s answer."""
     signals = _signals(doc, title, front, results_heading)
     if not signals:
         raise ExtractionError("no review year found in the title, the overview or the cover date")
@@ -126,14 +133,17 @@ def review_year(
 
 
 def _signals(
-    doc: Document, title: str, front: list[Line], results_heading: Line | None
+    doc: Document, titled: tuple[str, bool], front: list[Line], results_heading: Line | None
 ) -> list[Signal]:
     out: list[Signal] = []
-    if (y := _year(title)) is not None:
-        out.append(Signal(y, STRONG, f"the title {title!r}", 1))
     meta = doc.metadata.get("Title", "").strip()
-    if meta and meta != title and "otorious" in meta and (y := _year(meta)) is not None:
-        out.append(Signal(y, MEDIUM, f"the PDF's Title {meta!r}"))
+    title, printed = titled
+    if (y := _year(title)) is not None:
+        # a word processor keeps a document's Title property from its template: weak alone
+        weight, source = (STRONG, "the title") if printed else (WEAK, "the PDF's Title")
+        out.append(Signal(y, weight, f"{source} {title!r}", 1 if printed else None))
+    if printed and meta != title and "otorious" in meta and (y := _year(meta)) is not None:
+        out.append(Signal(y, WEAK, f"the PDF's Title {meta!r}"))
     if results_heading is not None and (y := _year(results_heading.plain)) is not None:
         out.append(
             Signal(y, STRONG, f"the heading {results_heading.plain!r}", results_heading.page)

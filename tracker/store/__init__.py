@@ -88,6 +88,22 @@ class Store:
             yield Transaction(session)
 
     @contextmanager
+    def snapshot(self) -> Iterator[Transaction]:
+        """A read-only unit of work that sees one state of the history from its first read to
+        its end, whatever commits meanwhile: PostgreSQL's default (read committed) gives each
+        statement its own view, so this asks for REPEATABLE READ, READ ONLY; SQLite's
+        transactions (BEGIN IMMEDIATE here) are serializable already."""
+        with self._session() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.connection(
+                    execution_options={
+                        "isolation_level": "REPEATABLE READ",
+                        "postgresql_readonly": True,
+                    }
+                )
+            yield Transaction(session)
+
+    @contextmanager
     def _session(self) -> Iterator[Session]:
         try:
             with self._sessions.begin() as session:
