@@ -2,7 +2,11 @@
 exactly right consecutive diffs (new / removed / still listed, computed from the clusters), and
 the time of one full clustering of the whole history.
 
-    python benchmarks/identity_eval.py [--histories 20] [--seed 0] [--repeat 5]
+    python benchmarks/identity_eval.py [--histories 20] [--seed 0] [--repeat 5] [--stored 3]
+
+`--stored N`: also store N of the generated histories year by year, in a shuffled order, into a
+SQLite database through `save_report` (as ingest does: each year re-clusters the whole history)
+and measure what the store then holds, the diffs computed by `tracker.history.changes`.
 
 Samples: tests/fixtures/identity/samples.json (the sample corpus's truth, `canonical` ids), and
 the seven truth files of ../shared/corpus when that folder is there. Generated: N sixteen-year
@@ -83,6 +87,7 @@ def main() -> int:
     parser.add_argument("--histories", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--stored", type=int, default=3, help="histories to store (SQLite)")
     args = parser.parse_args()
 
     print("samples")
@@ -119,6 +124,11 @@ def main() -> int:
         f"exact diffs {totals[2]}/{totals[3]}"
     )
 
+    if args.stored:
+        print("\nthrough the store: each year stored by save_report, in a shuffled order")
+        for seed in range(args.seed, args.seed + args.stored):
+            stored_round(seed)
+
     years, _ = history(args.seed)
     cold, warm = timing(years, args.repeat)
     listings = sum(len(y.entries) for y in years)
@@ -137,6 +147,54 @@ def main() -> int:
         f"warm {warm2 * 1000:.0f} ms"
     )
     return 0
+
+
+def stored_round(seed: int) -> tuple[float, float, int, int]:
+    """One generated history stored year by year in a shuffled order; the measures of what the
+    store holds and of the diffs `changes` computes from it."""
+    import random
+    import tempfile
+
+    from tests.identity_histories import diff_of
+    from tracker.history import changes
+    from tracker.ingest import save_report
+    from tracker.model import Report
+    from tracker.records import ReportSource
+    from tracker.store import Store
+
+    years, truth = history(seed)
+    order = list(years)
+    random.Random(seed).shuffle(order)
+    with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{tmp}/eval.db") as store:
+        for y in order:
+            with store.transaction() as tx:
+                report = Report(y.year, f"{y.year} Review", None, y.entries)
+                save_report(tx, report, ReportSource(f"{y.year:064d}"), {})
+        with store.transaction() as tx:
+            by_year: dict[int, list[str]] = {}
+            for li in tx.reports.all_listings():
+                by_year.setdefault(li.review_year, []).append(li.market_id)
+            pred = {(y, i): m for y, ids in by_year.items() for i, m in enumerate(ids)}
+            right = 0
+            for old, new in zip(sorted(by_year), sorted(by_year)[1:], strict=False):
+                c = changes(tx, old, new)
+                where = {(y, m): (y, i) for (y, i), m in pred.items() if y in (old, new)}
+                got = (
+                    frozenset(where[(new, i.market_id)] for i in c.new_entries),
+                    frozenset(where[(old, i.market_id)] for i in c.removed),
+                    frozenset(
+                        (where[(old, i.market_id)], where[(new, i.market_id)])
+                        for i in c.still_listed
+                    ),
+                )
+                right += got == diff_of(truth, old, new)
+    precision, recall = pairwise(pred, truth)
+    print(
+        f"seed {seed} stored (shuffled order)      {len(pred):5d} listings  precision "
+        f"{precision:.4f}  recall {recall:.4f}  diffs exact {right}/{len(years) - 1} "
+        "(computed by tracker.history.changes)"
+    )
+    return precision, recall, right, len(years) - 1
 
 
 def _rl_years() -> set[str]:

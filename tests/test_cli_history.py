@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker.migrations import HEAD
+
 from .clirun import cli
 from .conftest import sample_pdf
 
@@ -127,7 +129,6 @@ def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
-    from tracker.migrations import HEAD
 
     res = cli("-q", "db", "upgrade", cwd=tmp_path)
     assert res.code == 0, res.err

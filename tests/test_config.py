@@ -29,6 +29,7 @@ def test_documented_defaults_equal_the_model() -> None:
         "schedule",
         "alerts",
         "aliases",
+        "identity",
         "extraction",
         "http_status",
         "report",

@@ -6,7 +6,7 @@ import pytest
 
 from tracker.headings import online_heading
 from tracker.model import Entry
-from tracker.resolve import Clustering, Knowledge, YearListings, cluster
+from tracker.resolve import Clustering, Knowledge, YearListings, cluster, slug
 from tracker.resolve.features import (
     core_keys,
     exact_keys,
@@ -168,6 +168,36 @@ DRIFT = [
         "-oi / -oy",
         physical("Dordoi Market, Bishkek", "Dordoi Market", "Kyrgyz Republic", "Bishkek"),
         physical("Dordoy Bazaar, Bishkek", "Dordoy Bazaar", "Kyrgyzstan", "Bishkek"),
+        SAME,
+    ),
+    # from the table of the resolver this package replaced (tests/test_identity.py)
+    (
+        "older name in parentheses",
+        physical("Silk Market (Beijing)", "Silk Market", "China", "Beijing"),
+        physical(
+            "Silk Street (Silk Market), Beijing", "Silk Street (Silk Market)", "China", "Beijing"
+        ),
+        SAME,
+    ),
+    (
+        "city within a city, comma",
+        physical("Tank Road, Delhi", "Tank Road", "India", "Delhi"),
+        physical("Tank Road, New Delhi", "Tank Road", "India", "New Delhi"),
+        SAME,
+    ),
+    (
+        "country spelling and city",
+        physical(
+            "Ben Thanh Market, Ho Chi Minh City", "Ben Thanh Market", "Viet Nam", "Ho Chi Minh City"
+        ),
+        physical("Ben Thanh Market, Saigon", "Ben Thanh Market", "Vietnam", "Saigon"),
+        SAME,
+    ),
+    ("domain in parentheses, brand", online("VKONTAKTE (VK.COM)"), online("VK"), SAME),
+    (
+        "curly apostrophe",
+        online("Amazon's Foreign Domains"),
+        online("AMAZON’S FOREIGN DOMAINS"),
         SAME,
     ),
     # online: a domain one year, a brand the next
@@ -423,6 +453,19 @@ KEYS = [
 )
 def test_keys(rule: object, args: tuple[str, ...], expected: set[str]) -> None:
     assert set(rule(*args)) == expected  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Rua 25 de Março", "rua-25-de-marco"),
+        ("Rapidgator.net", "rapidgator"),
+        ("AMAZON’S FOREIGN DOMAINS", "amazons-foreign-domains"),
+        ("!!!", "market"),
+    ],
+)
+def test_slugs(name: str, expected: str) -> None:
+    assert slug(name) == expected
 
 
 PLACES = [

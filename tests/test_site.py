@@ -264,3 +264,20 @@ def test_operators_and_redirects_render_once_the_data_has_them(store: Store) -> 
         {"http-equiv": "refresh", "content": "0; url=../markets/alpha.html"},
     ) in moved.tags
     assert "Listed in 2 of 3" in Page(text(files, "markets/beta.html")).words()  # a live page stays
+
+
+def test_a_merged_markets_old_page_redirects(store: Store) -> None:
+    """`markets merge` retires an id: the site reads the redirect from the store."""
+    from tracker.identity import Curation
+    from tracker.markets import merge
+
+    with store.transaction() as tx:
+        merge(tx, Curation(), "delta", "beta")  # 2020 / 2019 and 2021: one market
+    data = read_site(store)
+    assert data.redirects == (Redirect("delta", "beta"),)
+    files = render(data)
+    moved = Page(text(files, "markets/delta.html"))
+    assert ("meta", {"http-equiv": "refresh", "content": "0; url=../markets/beta.html"}) in (
+        moved.tags
+    )
+    assert "Listed in 3 of 3" in Page(text(files, "markets/beta.html")).words()

@@ -188,6 +188,10 @@ class ExtractionConfig(_Model):
     memory_mb: int = Field(1024, ge=64)
 
 
+class IdentityConfig(_Model):
+    knowledge: Path | None = None  # a table of curated identities extending the shipped one
+
+
 class HttpStatusConfig(_Model):
     port: int | None = Field(None, ge=1, le=65535)
     host: str = "127.0.0.1"
@@ -232,6 +236,7 @@ class Config(_Model):
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
     aliases: dict[str, str] = {}
+    identity: IdentityConfig = IdentityConfig()
     extraction: ExtractionConfig = ExtractionConfig()
     http_status: HttpStatusConfig = HttpStatusConfig()
     report: ReportConfig = ReportConfig()
@@ -278,9 +283,13 @@ def load(path: str | Path | None = None) -> Config:
 
 def _resolve(config: Config, base: Path) -> Config:
     templates = config.alerts.templates_dir
+    knowledge = config.identity.knowledge
     out_dir = config.report.out_dir
     return config.model_copy(
         update={
+            "identity": config.identity.model_copy(
+                update={"knowledge": base / knowledge if knowledge else None}
+            ),
             "state_dir": base / config.state_dir,
             "report": config.report.model_copy(
                 update={"out_dir": base / out_dir if out_dir else None}

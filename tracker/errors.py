@@ -55,3 +55,8 @@ class NotFoundError(TrackerError):
 
 class Stopped(TrackerError):
     """The check was asked to stop (the daemon is shutting down)."""
+
+
+class CorrectionRefused(TrackerError):
+    """A person's identity correction that cannot be applied (two markets listed in one year,
+    a name whose id another market holds...): nothing is stored."""

@@ -11,9 +11,8 @@ from typing import Any
 
 from tracker.diff import Changes, compare
 from tracker.errors import NotFoundError
-from tracker.identity import name_keys
-from tracker.model import Listing, PossibleMatchRecord, StoredReport
-from tracker.records import Alias, Market
+from tracker.model import Kind, Listing, PossibleMatchRecord, StoredReport
+from tracker.records import Alias, Market, StoredCorrection
 from tracker.store import Transaction
 
 
@@ -101,12 +100,100 @@ def year_digest(tx: Transaction, year: int, diff: Changes | None = None) -> Year
     return YearDigest(report, previous, diff or changes(tx, old, year))
 
 
+@dataclass(frozen=True)
+class MarketSummary:
+    """A market a name may mean, as a person tells them apart: years and places."""
+
+    market_id: str
+    name: str
+    kind: str
+    country: str | None
+    years_listed: tuple[int, ...]
+    places: tuple[str, ...]  # the cities its listings print
+
+    def __str__(self) -> str:
+        years = self.years_listed
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        where = ", ".join([*self.places[:2], *([self.country] if self.country else [])])
+        return f"{self.market_id} ({self.kind}, {span}" + (f", {where})" if where else ")")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "market_id": self.market_id,
+            "name": self.name,
+            "kind": self.kind,
+            "country": self.country,
+            "years_listed": list(self.years_listed),
+            "places": list(self.places),
+        }
+
+
+class AmbiguousName(NotFoundError):
+    """A name printed for several markets, none of them alone in the latest year."""
+
+    def __init__(self, query: str, candidates: Sequence[MarketSummary]) -> None:
+        self.query, self.candidates = query, tuple(candidates)
+        super().__init__(
+            f"{query!r} names {len(candidates)} markets: "
+            + "; ".join(map(str, candidates))
+            + "; give a market id"
+        )
+
+
+def _printed_keys(name: str, kind: Kind) -> frozenset[str]:
+    from tracker.resolve.features import exact_keys, part_keys
+
+    return exact_keys(name) | part_keys(name, kind)
+
+
 def find_markets(tx: Transaction, query: str) -> list[str]:
-    """Market ids for a market id, a printed name (any year) or an alias."""
-    if tx.markets.get(query) is not None:
+    """The live markets `query` may name: a market id, a retired id (the market it became), or
+    a name printed for it in any year (an alternative name in parentheses included) or given
+    to it by a person."""
+    from tracker.resolve.features import exact_keys
+
+    listings = tx.reports.all_listings()
+    live = {li.market_id for li in listings}
+    if query in live:
         return [query]
-    keys = name_keys(query)
-    return sorted({n.market_id for n in tx.markets.names() if keys & name_keys(n.name)})
+    if (target := tx.markets.redirects().get(query)) is not None:
+        return [target]
+    keys = exact_keys(query)
+    found = {li.market_id for li in listings if keys & _printed_keys(li.entry.name, li.entry.kind)}
+    found |= {m.id for m in tx.markets.all() if m.id in live and keys & exact_keys(m.name)}
+    return sorted(found)
+
+
+def find_market(tx: Transaction, query: str) -> str:
+    """The one market `query` names: see `find_markets`; a name printed for several markets
+    means the one printing it in the latest stored year, if only one does."""
+    from tracker.resolve.features import exact_keys
+
+    ids = find_markets(tx, query)
+    if not ids:
+        raise NotFoundError(f"no market named {query!r} in the stored lists")
+    if len(ids) == 1:
+        return ids[0]
+    latest = tx.reports.listings(max(tx.reports.years()))
+    keys = exact_keys(query)
+    named = {li.market_id for li in latest if keys & _printed_keys(li.entry.name, li.entry.kind)}
+    if len(named) == 1:
+        return named.pop()
+    raise AmbiguousName(query, [summary(tx, i) for i in ids])
+
+
+def summary(tx: Transaction, market_id: str) -> MarketSummary:
+    market = tx.markets.one(market_id)
+    listings = tx.reports.all_listings(market_id)
+    places = dict.fromkeys(li.entry.city for li in listings if li.entry.city)
+    return MarketSummary(
+        market.id,
+        market.name,
+        market.kind,
+        market.country,
+        tuple(sorted({li.review_year for li in listings})),
+        tuple(places),
+    )
 
 
 @dataclass(frozen=True)
@@ -116,12 +203,17 @@ class MarketHistory:
     market: Market
     aliases: tuple[Alias, ...]
     listings: tuple[Listing, ...]  # current revisions, oldest year first
+    corrections: tuple[StoredCorrection, ...] = ()  # a person's, naming its listings
+    former_ids: tuple[str, ...] = ()  # retired ids that lead to it
+    stale: frozenset[int] = frozenset()  # corrections naming a listing no longer stored
 
     @property
     def years_listed(self) -> list[int]:
         return sorted({li.review_year for li in self.listings})
 
     def to_json(self) -> dict[str, Any]:
+        from tracker.identity import correction_json
+
         years = self.years_listed
         return {
             "market_id": self.market.id,
@@ -135,19 +227,38 @@ class MarketHistory:
                 {"review_year": li.review_year, **li.entry.to_json(), "match": li.match}
                 for li in self.listings
             ],
+            "source": self.market.source,
+            "former_ids": list(self.former_ids),
+            "corrections": [
+                {**correction_json(c), "applies": c.id not in self.stale} for c in self.corrections
+            ],
         }
 
 
 def market_history(tx: Transaction, query: str) -> MarketHistory:
-    """One market's record, found by id, printed name or alias."""
-    ids = find_markets(tx, query)
-    if not ids:
-        raise NotFoundError(f"no market named {query!r} in the stored lists")
-    if len(ids) > 1:
-        raise NotFoundError(f"{query!r} names several markets: {', '.join(ids)}; give a market id")
-    market = tx.markets.one(ids[0])
+    """One market's record, found by id, a retired id, or a printed name (`find_market`)."""
+    from tracker.identity import anchors, names_one_of
+
+    market = tx.markets.one(find_market(tx, query))
+    listings = tuple(tx.reports.all_listings(market.id))
+    corrections = corrections_of(tx, listings)
+    everything = tx.reports.all_listings()
     return MarketHistory(
         market,
         tuple(tx.markets.aliases_of(market.id)),
-        tuple(tx.reports.all_listings(market.id)),
+        listings,
+        tuple(corrections),
+        tuple(sorted(old for old, new in tx.markets.redirects().items() if new == market.id)),
+        frozenset(
+            c.id
+            for c in corrections
+            if not all(names_one_of(k, everything) for k in anchors(c.correction))
+        ),
     )
+
+
+def corrections_of(tx: Transaction, listings: Sequence[Listing]) -> list[StoredCorrection]:
+    """The stored corrections that name one of these listings."""
+    from tracker.identity import touches
+
+    return [c for c in tx.corrections.all() if touches(c.correction, listings)]

@@ -1,20 +1,24 @@
-"""Store a report, with identity as a visible stage: read the known markets from the store,
-resolve each entry with the pure resolver, save the decisions, all in one transaction."""
+"""Store a report, with identity as a visible stage: read the whole history from the store,
+cluster it with the pure resolver (tracker.resolve, through tracker.identity), save the
+report and every listing's market, all in one transaction."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.archive import sha256, store_pdf
 from tracker.config import Config
 from tracker.errors import ExtractionError, RevisionRefused, TrackerError
-from tracker.identity import Decision, KnownMarket, Resolver, entry_places, heading_domains
-from tracker.identity import new_market_id as mint
 from tracker.model import Entry, IngestResult, IngestStatus, NoticeCode, Report, StoredReport
-from tracker.records import Candidate, MarketEvidence, Placement, ReportSource
+from tracker.records import ReportSource
 from tracker.store import Store, Transaction
+
+if TYPE_CHECKING:
+    from tracker.identity import Curation
 
 log = logging.getLogger(__name__)
 
@@ -22,59 +26,41 @@ REVISION_KEEPS = 0.9  # share of the stored list a corrected PDF of the same yea
 _YEAR_DOUBTS = (NoticeCode.YEAR_CONFLICT, NoticeCode.YEAR_INFERRED)
 
 
-def known_markets(evidence: Sequence[MarketEvidence]) -> list[KnownMarket]:
-    """What the resolver knows of each stored market: every name, domain and place printed
-    for it in the current reports, and the names linked to it as aliases."""
-    return [
-        KnownMarket(
-            id=m.id,
-            kind=m.kind,
-            country=m.country,
-            names=frozenset(e.name for e in m.entries) | m.alias_names,
-            domains=frozenset(d for e in m.entries for d in heading_domains(e)),
-            places=frozenset(p for e in m.entries for p in entry_places(e)),
-        )
-        for m in evidence
-    ]
-
-
-def place(
-    entries: Sequence[Entry], decisions: Sequence[Decision], taken: set[str]
-) -> list[Placement]:
-    """The resolver's decisions as placements: a market never seen before gets a new id."""
-    taken = set(taken)
-    out: list[Placement] = []
-    for entry, decision in zip(entries, decisions, strict=True):
-        candidates = tuple(Candidate(p.market_id, p.score, p.reason) for p in decision.possible)
-        if decision.market_id is None:
-            market_id = mint(entry, taken)
-            taken.add(market_id)
-            out.append(Placement(market_id, decision.reason, True, candidates))
-        else:
-            out.append(Placement(decision.market_id, decision.reason, False, candidates))
-    return out
-
-
 def save_report(
     tx: Transaction,
     report: Report,
     source: ReportSource,
-    aliases: Mapping[str, str],
+    curation: Curation | Mapping[str, str],
     force_revision: bool = False,
 ) -> IngestResult:
     """Store a report in `tx`: a stored sha256 is a no-op and new bytes for a stored year
-    become its next revision (resolved like its year was: against the current revision),
-    unless the report's own evidence says it may be another year's (`guard_revision`)."""
+    become its next revision, unless the report's own evidence says it may be another year's
+    (`guard_revision`). Identity is a stage of its own: the whole history, this report in its
+    year's place, is clustered again with the stored corrections, and every current listing's
+    market, the possible matches and the redirects are saved in this transaction.
+    `curation`: the configured aliases and knowledge file (a mapping: the aliases alone)."""
+    from tracker.identity import Curation, identify
+
+    tx.markets.lock()  # before reading anything: a concurrent re-clustering finishes first
     if existing := tx.reports.by_sha(source.sha256):
         return IngestResult(IngestStatus.UNCHANGED, existing)
     if not force_revision and (current := tx.reports.current(report.review_year)):
         guard_revision(
             report, current, [li.entry for li in tx.reports.listings(current.review_year)]
         )
-    known = known_markets(tx.markets.evidence())
-    decisions = Resolver(known, aliases).resolve(report.entries)
-    placements = place(report.entries, decisions, tx.markets.ids())
-    return tx.reports.add(report, source, placements)
+    found = identify(tx, Curation.coerce(curation), report)
+    year = report.review_year
+    tx.markets.upsert(found.markets())
+    result = tx.reports.add(report, source, found.placements(year))
+    tx.markets.relink(found.relink())
+    for reason in found.rejected():
+        log.warning("a stored identity correction was not applied: %s", reason)
+    return replace(
+        result,
+        new_markets=found.new_markets(year),
+        possible_matches=tuple(found.clustering.possible_records(year)),
+        rejected=tuple(found.rejected()),
+    )
 
 
 def _forget_unstored(store: Store, pdf: Path, digest: str) -> None:
@@ -119,6 +105,12 @@ def guard_revision(report: Report, current: StoredReport, stored: Sequence[Entry
         )
 
 
+def curation(config: Config) -> Curation:
+    from tracker.identity import Curation
+
+    return Curation.of(config)
+
+
 def _key(entry: Entry) -> tuple[str, str]:
     from tracker.headings import fold
 
@@ -154,7 +146,7 @@ def ingest_file(
     try:
         with store.transaction() as tx:
             source = ReportSource(digest, url, pdf_path=str(pdf))
-            result = save_report(tx, report, source, config.aliases, force_revision)
+            result = save_report(tx, report, source, curation(config), force_revision)
     except BaseException:
         _forget_unstored(store, pdf, digest)
         raise

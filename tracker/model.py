@@ -273,6 +273,7 @@ class IngestResult:
     report: StoredReport
     new_markets: tuple[str, ...] = ()
     possible_matches: tuple[PossibleMatchRecord, ...] = ()
+    rejected: tuple[str, ...] = ()  # why stored identity corrections no longer apply
 
 
 def count_mismatches(notices: tuple[Notice, ...]) -> str:

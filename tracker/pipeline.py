@@ -24,7 +24,7 @@ from tracker.diff import Changes
 from tracker.errors import BlockedError, ExtractionError, SourceError, Stopped, TrackerError
 from tracker.fetch import Fetcher, PdfResult
 from tracker.history import changes, latest_year, year_before, year_digest
-from tracker.ingest import save_report
+from tracker.ingest import curation, save_report
 from tracker.model import (
     AlertKind,
     CheckStatus,
@@ -227,7 +227,7 @@ class _Check:
         with self.store.transaction() as tx:
             before = tx.reports.years()
             previous = tx.reports.listings(year) if year in before else []
-            saved = save_report(tx, report, source, self.config.aliases)
+            saved = save_report(tx, report, source, curation(self.config))
             tx.cache.remember(replace(cache, review_year=year))
             diff = changes(tx, year_before(before, year), year)
             status = self.mode.stored(saved.status)

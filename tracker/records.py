@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.model import CheckRun, CheckStatus, Entry, Kind
+from tracker.model import CheckRun, CheckStatus, Kind, PossibleMatchRecord
+
+if TYPE_CHECKING:  # the store loads tracker.resolve only when it reads corrections
+    from tracker.resolve.types import Correction
 
 
 def iso(value: datetime | None) -> str | None:
@@ -44,55 +47,47 @@ class ReportSource:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A stored market an entry may be: for a human to decide, never merged by itself."""
-
-    market_id: str
-    score: float
-    reason: str
-
-
-@dataclass(frozen=True)
 class Placement:
-    """Where the identity stage put one entry of a report: a stored market, or a new one."""
+    """Where the identity stage put one listing: its market, and the rule that tied it to the
+    market's earlier listings (first | name | domain | curated | alias | correction | ...)."""
 
     market_id: str
-    match: str  # alias | domain | name | generic-name | fuzzy | new
-    new: bool  # the market is created with this listing
-    candidates: tuple[Candidate, ...] = ()
+    match: str
 
 
 @dataclass(frozen=True)
-class MarketEvidence:
-    """A stored market and everything the current reports print for it: what identity reads."""
+class Relink:
+    """The identity stage's decisions over the whole stored history, for the store to save."""
 
-    id: str
-    kind: Kind
-    country: str | None
-    entries: tuple[Entry, ...]  # its listings in the current revision of each year
-    alias_names: frozenset[str] = frozenset()  # names linked to it by a rule or the config
+    placements: Mapping[tuple[int, int], Placement]  # (year, position) of a current listing
+    possible: tuple[PossibleMatchRecord, ...]
+    redirects: Mapping[str, str]  # every retired market id -> the live market it became
 
 
 @dataclass(frozen=True)
-class MarketName:
-    """A name printed for a market, or linked to it as an alias."""
+class StoredCorrection:
+    """A person's identity correction as the store holds it."""
 
-    market_id: str
-    name: str
+    id: int
+    correction: Correction  # its note: the command as the person gave it
+    created_at: datetime
 
 
 @dataclass(frozen=True)
 class Market:
     id: str
-    name: str  # the latest printed name
+    name: str  # the person's name for it, else its latest printed name
     kind: Kind
     country: str | None
+    source: str = "rules"  # where its id comes from: rules | curated | renamed
 
 
 @dataclass(frozen=True)
 class Alias:
+    """Another name a market was printed under, and the rule that linked it."""
+
     name: str
-    source: str  # config | alias | domain | generic-name | fuzzy
+    source: str  # alias | curated | domain | descriptor | correction | ...
 
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "source": self.source}

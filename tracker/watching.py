@@ -46,7 +46,7 @@ def check_watchlists(config: Config, store: Store) -> None:
     with store.transaction() as tx:
         if not tx.reports.years():
             return  # nothing stored yet: nothing to check against
-        names = sorted({n.name for n in tx.markets.names()})
+        names = sorted({li.entry.name for li in tx.reports.all_listings()})
         for n, value in values:
             problem = _problem(tx, value, names)
             if problem:

@@ -22,6 +22,7 @@ from tracker.errors import ExtractionError, TrackerError
 
 if TYPE_CHECKING:
     from tracker.diff import Changes, Item
+    from tracker.history import AmbiguousName, MarketHistory
     from tracker.model import IngestResult
 
 
@@ -84,8 +85,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for p in result.possible_matches:
             print(
                 f"  possible match: {p.name!r} ({p.market_id}) may be {p.candidate_name!r} "
-                f"({p.candidate_id}), {p.reason} {p.score:.0f}"
+                f"({p.candidate_id}), {p.reason} {p.score:.2f}"
             )
+    for reason in result.rejected:
+        print(f"WARNING: a stored identity correction no longer applies: {reason}", file=sys.stderr)
     if stored.status is ReportStatus.NEEDS_REVIEW and result.status is not IngestStatus.UNCHANGED:
         print(
             f"WARNING: the {stored.review_year} review is stored as NEEDS REVIEW: "
@@ -106,6 +109,7 @@ def _ingest_json(result: IngestResult) -> dict[str, Any]:
         "stated_counts": stored.stated_counts.to_json() if stored.stated_counts else None,
         "new_markets": list(result.new_markets),
         "possible_matches": [p.to_json() for p in result.possible_matches],
+        "rejected_corrections": list(result.rejected),
     }
 
 
@@ -180,30 +184,66 @@ def render_changes(c: Changes) -> str:
         ),
     ]
     if c.possible_matches:
-        out += ["", "Possible matches (a human should decide; add an alias to merge):"]
+        out += ["", "Possible matches (a person decides: `markets merge A B` makes them one):"]
         out += [
             f"  {p.name} ({p.market_id}) ~ {p.candidate_name} ({p.candidate_id}), "
-            f"{p.reason} {p.score:.0f}"
+            f"{p.reason} {p.score:.2f}"
             for p in c.possible_matches
         ]
     return "\n".join(out)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from tracker.history import market_history
+    from tracker.history import AmbiguousName, market_history
 
     config = load_config(args)
     with open_store(config) as store, store.transaction() as tx:
-        record = market_history(tx, args.name)
+        try:
+            record = market_history(tx, args.name)
+        except AmbiguousName as exc:  # the candidates on stdout, the one line on stderr
+            _print_candidates(exc, args.json)
+            raise
     if args.json:
         print_json(record.to_json())
-        return 0
+    else:
+        _print_record(record)
+    return 0
+
+
+def _print_candidates(exc: AmbiguousName, as_json: bool) -> None:
+    if as_json:
+        print_json({"query": exc.query, "candidates": [c.to_json() for c in exc.candidates]})
+        return
+    rows = [
+        (c.market_id, c.name, c.kind, c.country, years_text(c.years_listed), ", ".join(c.places))
+        for c in exc.candidates
+    ]
+    print(table(rows, ("market id", "name", "kind", "country", "years", "places")))
+
+
+def _print_record(record: MarketHistory) -> None:
+    from tracker.identity import describe
+
     m, years = record.market, record.years_listed
     print(f"{m.name} ({m.id}, {m.kind}" + (f", {m.country}" if m.country else "") + ")")
-    print(f"listed in {len(years)} year(s): {', '.join(map(str, years))}")
-    rows = [(li.review_year, li.entry.name, li.entry.city, li.entry.page) for li in record.listings]
-    print(table(rows, ("year", "printed name", "city", "page")))
-    return 0
+    print(f"listed in {len(years)} year(s): {years_text(years)}")
+    if record.former_ids:
+        print(f"former ids: {', '.join(record.former_ids)}")
+    rows = [
+        (li.review_year, li.entry.name, li.entry.city, li.entry.page, li.match)
+        for li in record.listings
+    ]
+    print(table(rows, ("year", "printed name", "city", "page", "linked by")))
+    if record.corrections:
+        print("\nCorrections by a person:")
+    for c in record.corrections:
+        note = f" ({c.correction.note})" if c.correction.note else ""
+        stale = "; NO LONGER APPLIES: a listing it names is gone" if c.id in record.stale else ""
+        print(f"  {c.created_at.date().isoformat()} {describe(c.correction)}{note}{stale}")
+
+
+def years_text(years: Sequence[int]) -> str:
+    return ", ".join(map(str, years))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from tracker.site.model import (
     Mark,
     MarketRecord,
     PdfLink,
+    Redirect,
     SiteData,
     YearReport,
 )
@@ -37,6 +38,7 @@ def gather(tx: Transaction, base_url: str | None = None, generated_at: str = "")
         markets=markets,
         export=tuple(tx.reports.export_rows()),
         feed=feed_items(tx.reports.all(), diffs),
+        redirects=tuple(Redirect(old, new) for old, new in sorted(tx.markets.redirects().items())),
         base_url=base_url,
         generated_at=generated_at,
     )

@@ -9,10 +9,12 @@ up to date whenever a Store opens. Everything leaving this package is a frozen d
         tx.outbox.enqueue(messages)
 
 `Transaction` groups the tables by concept: `reports` (reports, revisions, listings),
-`markets` (markets, printed names, aliases), `runs` (check runs), `daemons` (heartbeats),
-`cache` (the HTTP cache), `outbox` (alerts) and `notices` (the Federal Register's review
-notices, and how asking it has gone). Outside a transaction, the Store offers the check
-lock and the outbox as delivery uses it (each call its own short transaction).
+`markets` (markets, the identity stage's results: each listing's market, possible matches,
+redirects of retired ids), `corrections` (a person's merges, splits and renames), `runs` (check
+runs), `daemons` (heartbeats), `cache` (the HTTP cache), `outbox` (alerts) and `notices` (the
+Federal Register's review notices, and how asking it has gone). Outside a transaction, the
+Store offers the check lock and the outbox as delivery uses it (each call its own short
+transaction).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.errors import StoreError
 from tracker.store.cache import HttpCache
+from tracker.store.corrections import Corrections
 from tracker.store.db import db_message, make_engine, safe_url, utcnow
 from tracker.store.locks import Held, check_lock
 from tracker.store.markets import Markets
@@ -45,6 +48,7 @@ class Transaction:
     def __init__(self, session: Session) -> None:
         self.reports = Reports(session)
         self.markets = Markets(session)
+        self.corrections = Corrections(session)
         self.runs = Runs(session)
         self.daemons = Daemons(session)
         self.cache = HttpCache(session)

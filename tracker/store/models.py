@@ -54,6 +54,7 @@ class MarketRow(Base):
     name: Mapped[str] = mapped_column(Text)  # the latest printed name
     country: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(10), default="rules")  # rules|curated|renamed
 
 
 class ListingRow(Base):
@@ -75,23 +76,28 @@ class ListingRow(Base):
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     page: Mapped[int] = mapped_column(Integer)
     excerpt: Mapped[str] = mapped_column(Text, default="")
-    match: Mapped[str] = mapped_column(String(20))
+    match: Mapped[str] = mapped_column(String(60))  # the identity rule that placed it
 
 
-class AliasRow(Base):
-    """A printed name linked to a market by a rule other than its own name, or by config."""
+class CorrectionRow(Base):
+    """A person's identity correction (`markets merge|split|rename`), anchored on listings."""
 
-    __tablename__ = "aliases"
-    __table_args__ = (UniqueConstraint("market_id", "name"),)
+    __tablename__ = "corrections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"), index=True)
-    name: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(
-        String(20)
-    )  # config | alias | domain | generic-name | fuzzy
-    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(10))  # merge | split | rename
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)  # the listings it names (and a name)
+    note: Mapped[str] = mapped_column(Text, default="")  # the command as given
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RedirectRow(Base):
+    """A market id no longer in use, and the live market that holds its listings now."""
+
+    __tablename__ = "market_redirects"
+
+    old_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    market_id: Mapped[str] = mapped_column(String(160))
 
 
 class PossibleMatchRow(Base):
@@ -102,7 +108,7 @@ class PossibleMatchRow(Base):
     market_id: Mapped[str] = mapped_column(ForeignKey("markets.id"))
     candidate_id: Mapped[str] = mapped_column(ForeignKey("markets.id"))
     score: Mapped[float] = mapped_column(Float)
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(60))
 
 
 class CheckRunRow(Base):

@@ -14,6 +14,7 @@ from tracker.model import (
     Entry,
     IngestResult,
     IngestStatus,
+    Kind,
     Listing,
     Notice,
     PossibleMatchRecord,
@@ -23,7 +24,7 @@ from tracker.model import (
 )
 from tracker.records import ExportRow, Placement, ReportSource
 from tracker.store.db import as_utc, current_ids, current_row, utcnow
-from tracker.store.models import AliasRow, ListingRow, MarketRow, PossibleMatchRow, ReportRow
+from tracker.store.models import ListingRow, MarketRow, PossibleMatchRow, ReportRow
 
 
 class Reports:
@@ -55,17 +56,17 @@ class Reports:
         self, report: Report, source: ReportSource, placements: Sequence[Placement]
     ) -> IngestResult:
         """Store a report as its year's next revision, each entry listed where the identity
-        stage placed it (one placement per entry, in order)."""
+        stage placed it (one placement per entry, in order; its markets stored already)."""
         previous = current_row(self._s, report.review_year)
         row = _report_row(report, source)
         row.revision = previous.revision + 1 if previous else 1
         self._s.add(row)
         self._s.flush()
-        possible = _Listings(self._s, row).add(report.entries, placements)
+        for position, (e, placed) in enumerate(zip(report.entries, placements, strict=True)):
+            self._s.add(_listing_row(row.id, position, e, placed))
         self._s.flush()
         status = IngestStatus.REVISED if previous else IngestStatus.STORED
-        new = tuple(p.market_id for p in placements if p.new)
-        return IngestResult(status, stored_report(row), new, tuple(possible))
+        return IngestResult(status, stored_report(row))
 
     def listings(self, year: int) -> list[Listing]:
         """The markets of a year's current revision, in the report's order."""
@@ -84,14 +85,14 @@ class Reports:
         """Every listing of every year's current revision (of one market, if given), oldest
         year first."""
         q = (
-            select(ListingRow, ReportRow.review_year)
+            select(ReportRow.review_year, *_LISTING_COLUMNS)
             .join(ReportRow, ListingRow.report_id == ReportRow.id)
             .where(ReportRow.id.in_(current_ids(self._s)))
             .order_by(ReportRow.review_year, ListingRow.position)
         )
         if market_id is not None:
             q = q.where(ListingRow.market_id == market_id)
-        return [listing(r, year) for r, year in self._s.execute(q)]
+        return [_listing_of(*r) for r in self._s.execute(q)]  # columns: no ORM objects to build
 
     def export_rows(self) -> list[ExportRow]:
         """A row per listing of every year's current revision, with its report."""
@@ -143,78 +144,6 @@ class Reports:
             ReportRow.status == ReportStatus.NEEDS_REVIEW.value,
         )
         return sorted(set(self._s.scalars(q)))
-
-
-class _Listings:
-    """Writes one new report's listings, with the markets and aliases they create."""
-
-    def __init__(self, s: Session, report: ReportRow) -> None:
-        self.s, self.report, self.now = s, report, utcnow()
-        self.names: dict[str, str] = dict(s.execute(select(MarketRow.id, MarketRow.name)).all())
-
-    def add(
-        self, entries: Sequence[Entry], placements: Sequence[Placement]
-    ) -> list[PossibleMatchRecord]:
-        possible: list[PossibleMatchRecord] = []
-        for position, (entry, placed) in enumerate(zip(entries, placements, strict=True)):
-            self._market(entry, placed)
-            self.s.add(_listing_row(self.report.id, position, entry, placed))
-            for c in placed.candidates:
-                self.s.add(
-                    PossibleMatchRow(
-                        report_id=self.report.id,
-                        market_id=placed.market_id,
-                        candidate_id=c.market_id,
-                        score=c.score,
-                        reason=c.reason,
-                    )
-                )
-                name = self.names.get(c.market_id, "")
-                possible.append(
-                    PossibleMatchRecord(
-                        self.report.review_year,
-                        entry.name,
-                        placed.market_id,
-                        c.market_id,
-                        name,
-                        c.score,
-                        c.reason,
-                    )
-                )
-        return possible
-
-    def _market(self, entry: Entry, placed: Placement) -> None:
-        if placed.new:
-            self.s.add(
-                MarketRow(
-                    id=placed.market_id,
-                    kind=entry.kind,
-                    name=entry.name,
-                    country=entry.country,
-                    created_at=self.now,
-                )
-            )
-            self.s.flush()
-            return
-        market = self.s.get_one(MarketRow, placed.market_id)
-        market.name, market.country = entry.name, entry.country or market.country
-        if placed.match != "name":
-            self._alias(placed.market_id, entry.name, placed.match)
-
-    def _alias(self, market_id: str, name: str, source: str) -> None:
-        exists = self.s.scalar(
-            select(AliasRow.id).where(AliasRow.market_id == market_id, AliasRow.name == name)
-        )
-        if exists is None:
-            self.s.add(
-                AliasRow(
-                    market_id=market_id,
-                    name=name,
-                    source=source,
-                    report_id=self.report.id,
-                    created_at=self.now,
-                )
-            )
 
 
 def _listing_row(report_id: int, position: int, entry: Entry, placed: Placement) -> ListingRow:
@@ -291,6 +220,38 @@ def entry(row: ListingRow) -> Entry:
         heading=row.heading,
         excerpt=row.excerpt,
     )
+
+
+_LISTING_COLUMNS = (
+    ListingRow.market_id,
+    ListingRow.match,
+    ListingRow.name,
+    ListingRow.kind,
+    ListingRow.page,
+    ListingRow.country,
+    ListingRow.city,
+    ListingRow.domains,
+    ListingRow.heading,
+    ListingRow.excerpt,
+)
+
+
+def _listing_of(
+    year: int,
+    market_id: str,
+    match: str,
+    name: str,
+    kind: str,
+    page: int,
+    country: str | None,
+    city: str | None,
+    domains: list[str] | None,
+    heading: str,
+    excerpt: str,
+) -> Listing:
+    k: Kind = "online" if kind == "online" else "physical"
+    e = Entry(name, k, page, country, city, tuple(domains or ()), heading, excerpt)
+    return Listing(market_id=market_id, review_year=year, entry=e, match=match)
 
 
 def listing(row: ListingRow, year: int) -> Listing:
