@@ -64,6 +64,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default="all", choices=[*ENGINES, "all"])
     ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--first", type=int, default=0, help="start at the first+1-th seed")
     ap.add_argument("--era", choices=pdfgen.ERAS)
     ap.add_argument("--save", type=Path)
     ap.add_argument(
@@ -87,7 +88,7 @@ def main() -> int:
         if not render.available():
             print(f"{engine}: not installed, skipped")
             continue
-        for n in range(args.seeds):
+        for n in range(args.first, args.first + args.seeds):
             for era in eras:
                 seed = 500 + 37 * n + 7 * pdfgen.ERAS.index(era)
                 spec = pdfgen.sample_spec(seed, era)

@@ -114,8 +114,11 @@ class Builder:
         return _words(" ".join(ln.text for ln in self.doc.lines()))
 
     def _footnote_marks(self, page: int) -> set[str]:
+        """The footnote numbers at the foot of `page` and of the page before (some engines
+        leave a note behind when its heading moves on to the next page)."""
         marks: set[str] = set()
-        for ln in self.doc.page(page).lines:
+        pages = [p for p in self.doc.pages if p.number in (page - 1, page)]
+        for ln in (ln for p in pages for ln in p.lines):
             if ln.role == "footnote":
                 marks.update(s.text.strip() for s in ln.spans if s.sup)
                 if m := re.match(r"^(\d{1,3})(?!\d)", ln.text):
@@ -217,8 +220,8 @@ def check_toc(found: list[Found], toc: Toc, lines: list[Line], notes: list[Notic
                 )
             )
     for key, name in listed.items():
-        if key in have:
-            continue
+        if key in have or any(h.startswith(key) and h not in listed for h in have):
+            continue  # found (a longer heading that starts so is that heading, read whole)
         line = next((ln for ln in lines if hd.fold(hd.clean(ln.text)) == key), None)
         if line is None:
             notes.append(

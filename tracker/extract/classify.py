@@ -106,6 +106,8 @@ def _items(lines: list[Line], profile: Profile) -> list[Item]:
         tail = plain_tail(line, body) is not None
         if ri is not None and tail and _stands_alone(line, lines[n + 1 : n + 2], profile):
             ri = None  # `**Name** – City` on a line of its own heads text: not a run-in
+        elif ri is not None and not ri.rest and _place_wrapped(lines, n, profile):
+            ri = None  # `**Name** –` whose place wrapped onto a line of its own
         set_apart = styled(line, body) or tail
         if ri is None and (set_apart or (caps(line) and new_para)):
             items.append(Item(line, "heading", style))
@@ -120,6 +122,15 @@ def _items(lines: list[Line], profile: Profile) -> list[Item]:
         else:
             items.append(Item(line, "text", style))
     return items
+
+
+def _place_wrapped(lines: list[Line], n: int, profile: Profile) -> bool:
+    """The line after `lines[n]` is short and ends its paragraph: a heading's place, not the
+    first line of a run-in's text (which would go on to fill the measure)."""
+    if n + 1 >= len(lines) or lines[n + 1].page != lines[n].page:
+        return False
+    nxt = lines[n + 1]
+    return len(nxt.plain.split()) <= 6 and _stands_alone(nxt, lines[n + 2 : n + 3], profile)
 
 
 def _stands_alone(line: Line, after: list[Line], profile: Profile) -> bool:

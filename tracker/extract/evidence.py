@@ -88,7 +88,11 @@ def _evidence(
     if kind == "online" and toc_names and whole & toc_names:
         ev.add(th.JOIN_TOC_WHOLE, "the table of contents lists the joined text")
     elif kind == "online" and toc_names and hd.fold(hd.clean(first)) in toc_names:
-        ev.add(th.SPLIT_TOC_PARTS, "the table of contents lists the first line by itself")
+        if hd.fold(hd.clean(second)) in toc_names:
+            ev.add(th.SPLIT_TOC_PARTS, "the table of contents lists each line by itself")
+        else:  # a contents item may itself be misread: evidence, not a verdict
+            locked = False
+            ev.add(th.SPLIT_TOC_FIRST, "the table of contents lists the first line by itself")
     elif kind == "physical" and is_country(first, toc_countries):
         ev.add(th.SPLIT_GROUP, "the first line names a country")
     else:

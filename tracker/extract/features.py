@@ -29,7 +29,7 @@ def styled(line: Line, body: Style) -> bool:
     total = marked = 0
     for span in line.spans:
         n = len(span.text.strip())
-        if span.sup or not n:
+        if span.marker or not n:
             continue
         total += n
         marked += n if emphasised(span.style, body) else 0
@@ -59,7 +59,7 @@ _TAIL = re.compile(r"^(?:\((?:[^()]|\([^()]*\))+\)|[,–—]\s*\S.*|-\s+\S.*)$")
 def plain_tail(line: Line, body: Style) -> Style | None:
     """A heading whose name is set apart and whose domain or place is not: `**Putlocker**
     (putlocker.ch)`, `**La Salada**, Lomas de Zamora`. The style of its name, or None."""
-    spans = [s for s in line.spans if not s.sup and s.text.strip()]
+    spans = [s for s in line.spans if not s.marker and s.text.strip()]
     head = 0
     while head < len(spans) and emphasised(spans[head].style, body):
         head += 1
@@ -117,7 +117,7 @@ def runin(line: Line, body: Style) -> RunIn | None:
     head: list[str] = []
     rest_at = len(line.spans)
     for i, span in enumerate(line.spans):
-        if span.sup:
+        if span.marker:
             continue
         if span.text.isspace() or emphasised(span.style, body):
             head.append(span.text)
@@ -125,7 +125,7 @@ def runin(line: Line, body: Style) -> RunIn | None:
         rest_at = i
         break
     name = "".join(head).strip()
-    rest = "".join(s.text for s in line.spans[rest_at:] if not s.sup)
+    rest = "".join(s.text for s in line.spans[rest_at:] if not s.marker)
     if sum(c.isalnum() for c in name) < 2 or not rest.strip():
         return None
     if name.endswith((":", "–", "—")):

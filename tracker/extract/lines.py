@@ -33,11 +33,20 @@ class Style:
     color: str
 
 
+_MARKER_CHARS = frozenset("¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§¶")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     text: str
     style: Style
     sup: bool = False  # a raised, smaller run: a footnote marker
+
+    @property
+    def marker(self) -> bool:
+        """A footnote marker: raised and smaller, or Unicode superscript digits and signs."""
+        text = self.text.strip()
+        return self.sup or (bool(text) and all(c in _MARKER_CHARS for c in text))
 
 
 @dataclass(slots=True)

@@ -51,5 +51,5 @@ class Heading:
 
 
 def runin_style(item: Item) -> Style | None:
-    first = next((s for s in item.line.spans if not s.sup and s.text.strip()), None)
+    first = next((s for s in item.line.spans if not s.marker and s.text.strip()), None)
     return first.style if first else None

@@ -84,6 +84,7 @@ def _parse(lines: list[Line]) -> Toc:
     items: list[TocItem] = []
     used: set[int] = set()
     pending: list[Line] = []
+    last: Line | None = None  # the last line of the previous item
     for line in lines:
         m = _ENTRY.match(line.text)
         if m is None:
@@ -91,13 +92,28 @@ def _parse(lines: list[Line]) -> Toc:
                 break
             pending.append(line)
             continue
+        if pending and last is not None and items and _tighter_above(last, pending[0], line):
+            # the item above printed its number on its first line: this is its second line
+            prev = items[-1]
+            items[-1] = TocItem(_join([prev.text, pending[0].plain]), prev.page_label, prev.indent)
+            used.add(id(pending.pop(0)))
         text, page = m.group("text") or m.group("text2"), m.group("page") or m.group("page2")
-        parts = [p.text.replace("\t", " ") for p in pending] + [text.replace("\t", " ")]
+        parts = [p.plain for p in pending] + [text.replace("\t", " ")]
         first = pending[0] if pending else line
         items.append(TocItem(_join(parts), page, first.x0))
         used.update(id(ln) for ln in [*pending, line])
-        pending = []
+        pending, last = [], line
     return Toc(tuple(items), frozenset(used))
+
+
+def _tighter_above(above: Line, middle: Line, below: Line) -> bool:
+    """A line without a page number sits closer to the item above than to the one below: it
+    wraps the item above (whose number came on its first line, as some engines set it)."""
+    if not (above.page == middle.page == below.page):
+        return False
+    up = middle.baseline - above.baseline
+    down = below.baseline - middle.baseline
+    return up < down - 0.05 * middle.size
 
 
 def _join(parts: list[str]) -> str:
