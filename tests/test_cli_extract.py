@@ -137,3 +137,11 @@ def test_json_log_lines(tmp_path: Path) -> None:
         for rec in lines
     )
     assert all({"time", "level", "logger", "message"} <= set(rec) for rec in lines)
+    # --verbose is the tracker's own debug output, not pdfminer's every parsed token
+    assert not [
+        rec
+        for rec in lines
+        if rec["level"] == "DEBUG"
+        and rec["logger"] != "tracker"
+        and not rec["logger"].startswith("tracker.")
+    ]

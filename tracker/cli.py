@@ -107,8 +107,9 @@ def _setup_logging(args: argparse.Namespace) -> None:
     root.setLevel(level)
     for noisy in ("pdfminer", "urllib3", "apscheduler.executors", "alembic"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-    # pdfminer's warnings are about a PDF's font dictionaries, nothing a user can act on
-    logging.getLogger("pdfminer").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
+    # pdfminer's warnings are about a PDF's font dictionaries, nothing a user can act on; its
+    # debug output is every token it parses (100,000 lines for a 30-page report), never shown
+    logging.getLogger("pdfminer").setLevel(logging.WARNING if args.verbose else logging.ERROR)
 
 
 class _JsonFormatter(logging.Formatter):
