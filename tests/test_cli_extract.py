@@ -141,7 +141,7 @@ def test_json_log_lines(tmp_path: Path) -> None:
     assert not [
         rec
         for rec in lines
-        if rec["level"] == "DEBUG"
+        if rec["level"] == "debug"
         and rec["logger"] != "tracker"
         and not rec["logger"].startswith("tracker.")
     ]
