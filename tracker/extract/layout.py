@@ -240,6 +240,11 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
     return [sorted(members, key=lambda c: c.x0) for _, _, members in rows]
 
 
+# Unicode superscript digits are a footnote marker whatever their font, size or rise: a word
+# processor may set `Taobao²:` with the mark in the text's own size and in the separator's font
+SUPERSCRIPTS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def _is_marker(ch: _Char, main_size: float, baseline: float) -> bool:
     """A footnote marker: smaller than the line's text and raised above its baseline."""
     size = ch.style.size
@@ -258,7 +263,9 @@ def _make_line(page: int, row: list[_Char]) -> Line:
     for ch in row:
         if prev is not None and _duplicate(prev, ch):
             continue  # the same glyph drawn twice (fake bold, shadows)
-        sup = not ch.text.isspace() and _is_marker(ch, main_size, baseline)
+        sup = ch.text in SUPERSCRIPTS or (
+            not ch.text.isspace() and _is_marker(ch, main_size, baseline)
+        )
         if prev is not None and not ch.text.isspace() and not prev.text.isspace():
             gap = ch.x0 - prev.x1
             size = min(ch.style.size, prev.style.size)
