@@ -11,7 +11,8 @@ markers, contents style, page furniture), drawn independently, and is set by a r
 HTML and CSS printed by headless Chromium, Typst, or a .docx converted by LibreOffice. The truth
 pages come from the PDF's own outline. Each PDF is read with `tracker.extract.extract` and
 compared with `pdfgen.compare`; the summary gives the share of exact reports and the F1 over
-all entries. Exit status 0 when every variant is exact.
+all entries, and how many reports were wrong without a doubtful notice (silently wrong) or
+exact with one (a false alarm: a held digest a person releases). Exit status 0 when every variant is exact.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tests.typeset.engines import ENGINES  # noqa: E402
 from tests.typeset.look import Look, random_look  # noqa: E402
 from tracker.errors import ExtractionError  # noqa: E402
 from tracker.extract import extract  # noqa: E402
+from tracker.model import DOUBTFUL  # noqa: E402
 
 
 def entry_scores(got: dict, truth: dict) -> tuple[int, int, int]:
@@ -79,7 +81,7 @@ def main() -> int:
     engines = list(ENGINES) if args.engine == "all" else [args.engine]
     eras = [args.era] if args.era else list(pdfgen.ERAS)
     tp = ext = exp = 0
-    exact = total = 0
+    exact = total = silent = alarms = 0
     by: Counter[str] = Counter()
     ok_by: Counter[str] = Counter()
     start = time.time()
@@ -102,10 +104,14 @@ def main() -> int:
                     continue
                 truth = cont.truth(pages)
                 try:
-                    got = extract(pdf).to_json()
+                    report = extract(pdf)
+                    got = report.to_json()
+                    flagged = any(n.code in DOUBTFUL for n in report.notices)
                 except ExtractionError as exc:
-                    got = {"entries": [], "warnings": [str(exc)]}
+                    got, flagged = {"entries": [], "warnings": [str(exc)]}, True
                 diffs = pdfgen.compare(got, truth)
+                silent += bool(diffs) and not flagged
+                alarms += not diffs and flagged
                 a, b, c = entry_scores(got, truth)
                 tp, ext, exp = tp + a, ext + b, exp + c
                 total += 1
@@ -134,6 +140,7 @@ def main() -> int:
         f"({100 * exact / max(total, 1):.1f}%); entries P {precision:.4f} R {recall:.4f} "
         f"F1 {f1:.4f}"
     )
+    print(f"not exact and not flagged (silently wrong): {silent}; exact but flagged: {alarms}")
     for key in sorted(by):
         print(f"  {key:<16} {ok_by[key]}/{by[key]}")
     return 0 if exact == total else 1

@@ -286,3 +286,28 @@ def test_roles_are_explained() -> None:
     trace = classify.decisions(reading, heads)
     assert [d.role for d in trace] == [Role.MARKET, Role.CONTINUATION]
     assert "no text between two lines of one heading style" in " ".join(trace[1].why)
+
+
+UNREAD_CASES = {
+    # a set-apart name opening a paragraph with a separator no rule knows: a doubt, not a guess
+    "unknown-separator": ([L("| Download speeds are high.", runin="Taobao (taobao.com)")], 1),
+    # the same paragraph with a separator the rules read: a run-in market, no doubt
+    "known-separator": ([L(": Download speeds are high.", runin="Taobao (taobao.com)")], 0),
+    # running text, and a set-apart word inside a paragraph (not opening one): no doubt
+    "plain-text": ([*BODY_ROWS], 0),
+    "emphasis-mid-paragraph": (
+        [L("Commenters describe the market as a source of", gap=18.7), L(" goods.", runin="fake")],
+        0,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNREAD_CASES)
+def test_set_apart_openings_not_read_as_markets_are_doubts(case: str) -> None:
+    rows, expected = UNREAD_CASES[case]
+    reading = classify.read_section("online", lines(rows), PROFILE, set(), set())
+    notes = classify.unread_openings(reading, PROFILE)
+    assert len(notes) == expected, [n.message for n in notes]
+    for note in notes:
+        assert note.code == "unread-name" and note.page == 10
+        assert "'Taobao (taobao.com)' opens a paragraph" in note.message

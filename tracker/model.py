@@ -78,6 +78,7 @@ class NoticeCode(StrEnum):
     YEAR_CONFLICT = "year-conflict"  # the signals of the review year disagree
     READING_CHOSEN = "reading-chosen"  # the report's constraints chose among readings
     READINGS_TIED = "readings-tied"  # two readings fit the constraints equally well
+    UNREAD_NAME = "unread-name"  # a paragraph opens with a set-apart name not read as a market
     OTHER = "other"  # a warning stored before notices had codes
 
 
@@ -92,6 +93,7 @@ DOUBTFUL: frozenset[NoticeCode] = frozenset(
         NoticeCode.YEAR_INFERRED,
         NoticeCode.YEAR_CONFLICT,
         NoticeCode.READINGS_TIED,
+        NoticeCode.UNREAD_NAME,
     }
 )
 

@@ -81,6 +81,8 @@ def parse(doc: Document, trace: Trace | None = None) -> Report:
     chosen, trace.readings = reconcile.reconcile(readings, stated, toc_countries)
     notes += chosen
     found = _entries(doc, toc, readings, toc_countries, notes, trace)
+    for reading in readings.values():
+        notes += classify.unread_openings(reading, profile)
     if toc.online_names and "online" in sections:
         start, end = sections["online"]
         found = check_toc(found, toc, lines[start:end], notes)

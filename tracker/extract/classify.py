@@ -22,14 +22,22 @@ from dataclasses import dataclass
 
 from tracker.extract import thresholds as th
 from tracker.extract.evidence import boundaries, continues_heading, is_category, is_country
-from tracker.extract.features import caps, plain_tail, runin, style_label, styled
+from tracker.extract.features import caps, emphasised, plain_tail, runin, style_label, styled
 from tracker.extract.layout import Line
 from tracker.extract.profile import Profile
 from tracker.extract.reading import Boundary, Heading, Item, StyleKey, runin_style
 from tracker.extract.trace import Decision, Role
-from tracker.model import Kind
+from tracker.model import Kind, Notice, NoticeCode
 
-__all__ = ["Boundary", "Heading", "Item", "SectionReading", "decisions", "read_section"]
+__all__ = [
+    "Boundary",
+    "Heading",
+    "Item",
+    "SectionReading",
+    "decisions",
+    "read_section",
+    "unread_openings",
+]
 
 
 @dataclass
@@ -122,6 +130,40 @@ def _items(lines: list[Line], profile: Profile) -> list[Item]:
         else:
             items.append(Item(line, "text", style))
     return items
+
+
+def unread_openings(reading: SectionReading, profile: Profile) -> list[Notice]:
+    """The safety net under the rules above: a paragraph read as running text that opens with
+    words set apart the way names are (`**Taobao (taobao.com)**²: …` in a form no rule knew)
+    may be a market the list lost. Each is a doubt for a person, never a guess."""
+    notes: list[Notice] = []
+    for n, item in enumerate(reading.items):
+        prev = reading.items[n - 1] if n else None
+        after_heading = prev is not None and prev.kind != "text"
+        opens = after_heading or _starts_paragraph(item.line, prev.line if prev else None, profile)
+        name = _set_apart_opening(item.line, profile) if item.kind == "text" and opens else None
+        if name is not None:
+            page = item.line.page
+            message = (
+                f"page {page}: '{name}' opens a paragraph set apart like a market's name "
+                "but was not read as one"
+            )
+            notes.append(Notice(NoticeCode.UNREAD_NAME, message, kind=reading.kind, page=page))
+    return notes
+
+
+def _set_apart_opening(line: Line, profile: Profile) -> str | None:
+    """The line's opening words when they, and not all of it, are set apart from the body."""
+    spans = [s for s in line.spans if not s.marker and s.text.strip()]
+    head: list[str] = []
+    for span in spans:
+        if not emphasised(span.style, profile.body):
+            break
+        head.append(span.text)
+    name = " ".join("".join(head).split())
+    if not 0 < len(head) < len(spans) or sum(c.isalnum() for c in name) < 2:
+        return None
+    return name if len(name.split()) <= th.CAPS_MAX_WORDS else None
 
 
 def _place_wrapped(lines: list[Line], n: int, profile: Profile) -> bool:
