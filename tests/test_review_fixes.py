@@ -4,14 +4,16 @@ longer needed when the extractor agrees; the marker in `history` and `export`.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tracker.diff import Changes, Item
 from tracker.identity import Curation
-from tracker.model import Counts, Entry, Notice, NoticeCode, Report
+from tracker.model import Counts, Entry, Notice, NoticeCode, PossibleMatchRecord, Report
 from tracker.report_fixes import FixError, FixState, ListFix, apply_fixes, find, ref
-from tracker.report_review import correct, review, undo
+from tracker.report_review import correct, doubts_of, review, undo
 from tracker.store import Store
 
 from .clirun import cli
@@ -163,3 +165,49 @@ def test_review_usage_errors(tmp_path: Path) -> None:
     missing = cli("review", "2023", cwd=tmp_path)
     assert missing.code == 1 and "no report stored for 2023" in missing.err
     assert cli("review", "--json", cwd=tmp_path).json() == {"held": []}
+
+
+def item(market_id: str, name: str, page: int = 0) -> Item:
+    return Item(market_id, name, "online", None, (2023,), 2023, page=page)
+
+
+def test_an_identity_doubt_that_changes_the_diff_is_a_doubt() -> None:
+    def possible(candidate: str) -> PossibleMatchRecord:
+        return PossibleMatchRecord(2023, "AMAZON", "amazon", candidate, "Amazon.com", 0.8, "fuzzy")
+
+    removed, still = item("amazon-com", "Amazon.com"), item("ebay", "EBAY", 7)
+    diff = Changes(
+        2022,
+        2023,
+        (item("amazon", "AMAZON", 9),),
+        (),
+        (removed,),
+        (still,),
+        (),
+        (possible("amazon-com"),),
+    )
+    (doubt,) = doubts_of(report(online=("AMAZON", "EBAY"), stated=(2, 2)), diff)
+    assert doubt.code == "possible-match" and doubt.page == 9
+    assert "'AMAZON' is listed as new but may be 'Amazon.com'" in doubt.message
+    harmless = replace(diff, possible_matches=(possible("ebay"),))  # the diff holds either way
+    assert doubts_of(report(online=("AMAZON", "EBAY"), stated=(2, 2)), harmless) == []
+    # a count mismatch points at the first page of its kind
+    (count,) = doubts_of(report(online=("AMAZON", "EBAY", "X"), stated=(2, 2)), harmless)
+    assert count.code == "count-mismatch" and count.page == 7
+
+
+def test_set_year_moves_the_report(tmp_path: Path) -> None:
+    curation = Curation()
+    inferred = Notice(NoticeCode.YEAR_INFERRED, "the review year rests on the cover date", page=1)
+    uncertain = replace(report(), notices=(inferred,), entries=report().entries[:3])
+    with Store(f"sqlite:///{tmp_path}/t.db") as store:
+        save(store, report(2022, ("ALIEXPRESS", "BAIDU WANGPAN", "TAOBAO"), (3, 2)), "a" * 64)
+        save(store, uncertain, "b" * 64)
+        with store.transaction() as tx:
+            with pytest.raises(FixError, match="stored already"):
+                correct(tx, curation, 2023, ListFix("set-year", year=2022), "")
+            done = correct(tx, curation, 2023, ListFix("set-year", year=2024), "the cover says")
+            assert done.review_year == 2024 and tx.reports.years() == [2022, 2024]
+            doc = review(tx, 2024)
+            assert [c["state"] for c in doc["corrections"]] == ["applied"]
+            assert [li.review_year for li in tx.reports.listings(2024)] == [2024] * 3

@@ -123,9 +123,12 @@ def test_a_doubtful_report_is_held_corrected_and_released_once(world: World) -> 
             ("ECOSYSTEM", 8),
         ]
         assert "HELD" in world.cli("review", "2023").out
+        refused = cli("digest", "--year", "2023", "--send", cwd=world.tmp)
+        assert refused.code == 1 and "held for review" in refused.err and desk(smtp) == []
 
         joined = world.cli("review", "2023", "--join", "SUPERSTREAM", "ECOSYSTEM", "--json").json()
         assert joined["review"]["counts_match"] is True
+        assert [d["resolved"] for d in joined["review"]["doubts"]] == [True]
         assert desk(smtp) == []  # still held: a correction before the digest sends nothing
 
         approved = world.cli("review", "2023", "--approve", "--json").json()
@@ -196,3 +199,27 @@ def test_a_person_asking_now_is_served_now(world: World) -> None:
         assert len(desk(smtp)) == 1  # and once
     with Store(f"sqlite:///{world.tmp}/tracker.db") as store:
         assert store.outbox.counts().get("pending", 0) == 0
+
+
+def test_the_backoff_paces_only_the_daemon(tmp_path: Path) -> None:
+    """A pending digest whose retry is not due: the daemon's round leaves it, a person's round
+    (`at_once`) sends it, once."""
+    from alerts.outbox import deliver
+    from tracker.pipeline import deliver_alerts
+
+    from .test_alerts import config, queue
+
+    with Store(f"sqlite:///{tmp_path}/t.db") as store:
+        from .conftest import save_sample
+
+        for year in (2020, 2021):
+            save_sample(store, year)
+        port = free_port()
+        cfg = config(store.url, port=port)
+        queue(store, cfg)
+        assert deliver(store.outbox, cfg).pending == 1  # the server is down: retry in a minute
+        with SmtpServer(Handler(), port=port) as smtp:
+            assert deliver_alerts(cfg, store).sent == 0  # the daemon waits for the backoff
+            assert deliver(store.outbox, cfg, at_once=True).sent == 1
+            assert deliver(store.outbox, cfg, at_once=True).sent == 0
+            assert len(smtp.handler.messages) == 1

@@ -166,8 +166,8 @@ def extracted(tx: Transaction, year: int) -> tuple[StoredReport, Report]:
         entries = record.extracted
     else:  # never corrected: the stored list is the extracted one
         entries = tuple(li.entry for li in tx.reports.listings(year))
-    moved = [f for f in stored_fixes(tx, year) if f.action == "set-year"]
-    first_year = int(moved[0].to_doc().get("from", year)) if moved else year
+    moved = [f for f in tx.report_reviews.corrections(year) if f.action == "set-year"]
+    first_year = int(moved[0].doc.get("from", year)) if moved else year  # as extracted
     raw = Report(first_year, stored.title, stored.stated_counts, entries, stored.notices)
     return stored, raw
 
@@ -317,7 +317,9 @@ def review(tx: Transaction, year: int) -> dict[str, Any]:
         "stated_counts": stated.to_json() if stated else None,
         "counts": fixed.report.counts.to_json(),
         "counts_match": fixed.report.counts_match,
-        "doubts": [d.to_json(url) for d in doubts],
+        "doubts": [
+            {**d.to_json(url), "resolved": _resolved(d, fixed.report.counts_match)} for d in doubts
+        ],
         "entries": [
             {
                 **e.to_json(),
@@ -331,6 +333,11 @@ def review(tx: Transaction, year: int) -> dict[str, Any]:
             _correction_json(s, states.get(s.id)) for s in tx.report_reviews.corrections(year, True)
         ],
     }
+
+
+def _resolved(d: Doubt, counts_match: bool | None) -> bool:
+    """A count mismatch the corrections made agree (the others wait for a person's eye)."""
+    return d.code == NoticeCode.COUNT_MISMATCH.value and counts_match is True
 
 
 def _correction_json(s: StoredListFix, outcome: FixOutcome | None) -> dict[str, Any]:

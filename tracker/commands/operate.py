@@ -200,6 +200,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
             print(rendered.text, end="")
         if not args.send:
             return 0
+        with store.transaction() as tx:
+            if year in tx.report_reviews.held_years():
+                raise TrackerError(
+                    f"the {year} digest is held for review: `nml-tracker review {year}` shows "
+                    f"why, `nml-tracker review {year} --approve` releases it"
+                )
         stats = resend_digest(config, store, year)
     print(
         f"digest for {year}: {stats.sent} sent, {stats.pending} pending, {stats.failed} failed",

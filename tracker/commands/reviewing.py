@@ -183,10 +183,14 @@ def _held_text(held: list[dict[str, Any]]) -> str:
 def _review_text(doc: dict[str, Any]) -> str:
     year = doc["review_year"]
     state = "HELD: its digest waits for --approve" if doc["held"] else "not held"
+    if doc["released_at"]:
+        state = f"its held digest was released {doc['released_at']}"
     out = [f"{doc['title']} (revision {doc['revision']}): {state}", _counts_line(doc), ""]
     out.append("Doubts:" if doc["doubts"] else "Doubts: none")
     for d in doc["doubts"]:
-        out.append(f"  - {d['message']}")
+        out.append(
+            f"  - {d['message']}" + ("  (resolved: the counts agree now)" if d["resolved"] else "")
+        )
         if d["link"]:
             out.append(f"    p. {d['page']}: {d['link']}")
     rows = [
