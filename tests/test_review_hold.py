@@ -223,3 +223,61 @@ def test_the_backoff_paces_only_the_daemon(tmp_path: Path) -> None:
             assert deliver(store.outbox, cfg, at_once=True).sent == 1
             assert deliver(store.outbox, cfg, at_once=True).sent == 0
             assert len(smtp.handler.messages) == 1
+
+
+def misread_2021() -> bytes:
+    """The 2021 list set so that two headings read as four: `WECHAT (WEIXIN) E-COMMERCE` and
+    `ECOSYSTEM`, `BAIDU` and `WANGPAN` (44 online markets extracted, 42 stated)."""
+    from .conftest import sample_truth
+
+    split = {
+        "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM": ("WECHAT (WEIXIN) E-COMMERCE", "ECOSYSTEM"),
+        "BAIDU WANGPAN": ("BAIDU", "WANGPAN"),
+    }
+    markets: list[Market] = []
+    for e in sample_truth(2021)["entries"]:
+        if e["kind"] == "online":
+            markets += [Market(n, "online") for n in split.get(e["name"], (e["name"],))]
+        else:
+            markets.append(Market(e["name"], "physical", country=e["country"], city=e["city"]))
+    spec = ReportSpec(
+        era="modern",
+        year=2021,
+        markets=tuple(markets),
+        typesetting=Typesetting(footnotes="raised"),
+        seed=7,
+        stated=(42, 35),
+    )
+    return build(spec)[0]
+
+
+@pytest.mark.slow  # the 2020 sample and a generated 2021, extracted in child processes
+def test_the_misread_2021_layout(world: World) -> None:
+    """The issue's case: no mail to recipients, one operator alert; two joins and an approve
+    send one digest naming exactly the 11 new and 7 removed markets."""
+    from .conftest import sample_pdf
+
+    world.info = build_ustr(world.site, {2020: sample_pdf(2020).read_bytes()})
+    world.config()
+    with SmtpServer(Handler(), port=world.smtp_port) as smtp:
+        world.cli("check")
+        world.info = build_ustr(
+            world.site, {2020: sample_pdf(2020).read_bytes(), 2021: misread_2021()}
+        )
+        assert world.cli("check", "--json").json()["alerts"]["held"] == 1
+        assert desk(smtp) == [] and len(ops(smtp)) == 1
+        assert "extracted 44 online markets but the report states 42" in text(ops(smtp)[0])
+        world.cli("review", "2021", "--join", "WECHAT (WEIXIN) E-COMMERCE", "ECOSYSTEM")
+        world.cli("review", "2021", "--join", "BAIDU", "WANGPAN")
+        world.cli("review", "2021", "--approve")
+        (digest,) = desk(smtp)
+        assert digest["Subject"] == (
+            "USTR 2021 Notorious Markets List: 11 new, 7 removed, 66 still listed"
+        )
+        diff = world.cli("diff", "--json").json()
+        assert {"ALIEXPRESS", "WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM"} <= {
+            i["name"] for i in diff["new_entries"]
+        }
+        assert "BAIDU WANGPAN" in {i["name"] for i in diff["still_listed"]}
+        world.cli("review", "2021", "--approve")
+        assert len(desk(smtp)) == 1 and len(ops(smtp)) == 1
