@@ -13,7 +13,7 @@ from tracker.diff import Changes, Item
 from tracker.identity import Curation
 from tracker.model import Counts, Entry, Notice, NoticeCode, PossibleMatchRecord, Report
 from tracker.report_fixes import FixError, FixState, ListFix, apply_fixes, find, ref
-from tracker.report_review import correct, doubts_of, review, undo
+from tracker.report_review import correct, doubts_of, hold, review, undo
 from tracker.store import Store
 
 from .clirun import cli
@@ -211,3 +211,26 @@ def test_set_year_moves_the_report(tmp_path: Path) -> None:
             doc = review(tx, 2024)
             assert [c["state"] for c in doc["corrections"]] == ["applied"]
             assert [li.review_year for li in tx.reports.listings(2024)] == [2024] * 3
+
+
+def test_a_revision_of_a_held_year_stays_held(db_url: str) -> None:
+    with Store(db_url) as store:
+        save(store, report(2022, ("ALIEXPRESS", "BAIDU WANGPAN", "TAOBAO"), (3, 2)), "a" * 64)
+        save(store, report(), "b" * 64)
+        with store.transaction() as tx:
+            first = hold(tx, True, 2023)
+            assert first is not None and [d.code for d in first.doubts] == ["count-mismatch"]
+            assert hold(tx, False, 2023) is None  # alerts.hold_unverified: false
+            assert tx.report_reviews.held_years() == [2023]
+        right = report(online=("ALIEXPRESS", "SUPERSTREAM ECOSYSTEM", "TAOBAO"))
+        from tracker.ingest import save_report
+        from tracker.records import ReportSource
+
+        with store.transaction() as tx:
+            save_report(tx, right, ReportSource("c" * 64, None), {}, force_revision=True)
+            second = hold(tx, True, 2023)
+            assert second is not None and [d.code for d in second.doubts] == ["review-open"]
+            assert tx.report_reviews.held_years() == [2023]
+            assert tx.report_reviews.release(second.report.id)
+            assert not tx.report_reviews.release(second.report.id)  # once
+            assert tx.report_reviews.held_years() == []

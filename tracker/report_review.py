@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POSSIBLE_MATCH = "possible-match"
+REVIEW_OPEN = "review-open"
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def hold(
     extracted (default: as stored), kept for corrections."""
     stored = current(tx, year)
     diff = diff or diff_of(tx, year)
-    doubts = doubts_of(stored, diff)
+    doubts = doubts_of(stored, diff) + _review_open(tx, stored)
     if not (doubts and enabled):
         return None
     entries = extracted if extracted is not None else [li.entry for li in tx.reports.listings(year)]
@@ -134,6 +135,19 @@ def hold(
         "the %d digest is held (%d doubts): see `nml-tracker review %d`", year, len(doubts), year
     )
     return Hold(stored, tuple(doubts), diff)
+
+
+def _review_open(tx: Transaction, stored: StoredReport) -> list[Doubt]:
+    """A new revision of a year whose earlier revision is held waits for the same approval."""
+    for r in tx.reports.all():
+        record = tx.report_reviews.get(r.id) if r.review_year == stored.review_year else None
+        if r.id != stored.id and record is not None and record.held:
+            message = (
+                f"revision {r.revision} of the {r.review_year} review is held and not approved "
+                f"yet: revision {stored.revision} waits for the same review"
+            )
+            return [Doubt(REVIEW_OPEN, message)]
+    return []
 
 
 def doubts_json(doubts: Sequence[Doubt]) -> list[dict[str, Any]]:
