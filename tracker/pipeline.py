@@ -307,7 +307,7 @@ def correct_review(
     correction notice (what changed), not a second digest."""
     with store.transaction() as tx:
         done = do(tx)
-        if tx.outbox.has_digest(done.report_id):
+        if report_review.digest_went_out(tx, done.review_year):
             holds.queue_correction(
                 tx.outbox, config, report_review.current(tx, done.review_year), done
             )

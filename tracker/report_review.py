@@ -137,6 +137,11 @@ def hold(
     return Hold(stored, tuple(doubts), diff)
 
 
+def digest_went_out(tx: Transaction, year: int) -> bool:
+    """Was a digest of any revision of this year's report queued (sent, or on its way)?"""
+    return any(tx.outbox.has_digest(r.id) for r in tx.reports.all() if r.review_year == year)
+
+
 def _review_open(tx: Transaction, stored: StoredReport) -> list[Doubt]:
     """A new revision of a year whose earlier revision is held waits for the same approval."""
     for r in tx.reports.all():
