@@ -54,7 +54,9 @@ class Outbox(Queue, Protocol):
     """The outbox as delivery uses it; each call is a short transaction of its own."""
 
     def recover(self, now: datetime | None = None) -> list[OutboxItem]: ...
-    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]: ...
+    def due(
+        self, now: datetime | None = None, limit: int = 50, at_once: bool = False
+    ) -> list[int]: ...
     def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None: ...
     def mark_phase(self, row_id: int, phase: str) -> None: ...
     def mark_sent(self, row_id: int) -> None: ...
@@ -130,14 +132,16 @@ def deliver(
     config: Config,
     now: datetime | None = None,
     cancel: threading.Event | None = None,
+    at_once: bool = False,
 ) -> DeliveryStats:
     """Send every due message, each claimed just before it is sent; returns what was sent and
     what is still waiting. A channel whose server cannot be reached is not tried again in this
-    round; `cancel` stops the round between two messages."""
+    round; `cancel` stops the round between two messages. `at_once`: every pending message,
+    whatever its backoff (a person asked now; the backoff paces the daemon's retries)."""
     now = now or now_utc()
     outbox.recover(now)
     sending = _Round(outbox, config, now)
-    for row_id in outbox.due(now):
+    for row_id in outbox.due(now, at_once=at_once):
         if cancel is not None and cancel.is_set():
             break
         item = outbox.claim(row_id, now)

@@ -51,7 +51,7 @@ def test_documented_defaults_equal_the_model() -> None:
         (
             "alerts:\n  emial: {}\n",
             "config.yaml: alerts.emial: unknown key (valid keys: apprise, email, "
-            "failures_before_alert, operators, templates_dir, webhooks)",
+            "failures_before_alert, hold_unverified, operators, templates_dir, webhooks)",
         ),
         ("databse_url: sqlite://\n", "config.yaml: databse_url: unknown key (valid keys: alerts"),
         (

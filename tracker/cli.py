@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker import __version__
-from tracker.commands import history, markets, operate, site
+from tracker.commands import history, markets, operate, reviewing, site
 from tracker.commands.common import command as _command
 from tracker.commands.common import json_flag as _json_flag
 from tracker.commands.common import print_json, table
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     operate.register(sub)
     history.register(sub)
     markets.register(sub)
+    reviewing.register(sub)
     site.register(sub)
     return parser
 

@@ -181,6 +181,7 @@ class AlertsConfig(_Model):
     apprise: tuple[str, ...] = ()
     templates_dir: Path | None = None
     failures_before_alert: int = Field(3, ge=1)
+    hold_unverified: bool = True  # a doubtful report's digest waits for `review YEAR --approve`
 
 
 class ExtractionConfig(_Model):

@@ -21,6 +21,13 @@ def year_before(years: Sequence[int], year: int) -> int | None:
     return max((y for y in years if y < year), default=None)
 
 
+def same_markets(a: Sequence[Listing], b: Sequence[Listing]) -> bool:
+    """Do two lists name the same markets by the same names?"""
+    return sorted((li.market_id, li.entry.name) for li in a) == sorted(
+        (li.market_id, li.entry.name) for li in b
+    )
+
+
 def years_text(years: Sequence[int]) -> str:
     return ", ".join(map(str, years)) or "none"
 
@@ -206,6 +213,7 @@ class MarketHistory:
     corrections: tuple[StoredCorrection, ...] = ()  # a person's, naming its listings
     former_ids: tuple[str, ...] = ()  # retired ids that lead to it
     stale: frozenset[int] = frozenset()  # corrections naming a listing no longer stored
+    corrected: frozenset[tuple[int, str]] = frozenset()  # (year, name): a corrected list's
 
     @property
     def years_listed(self) -> list[int]:
@@ -224,7 +232,12 @@ class MarketHistory:
             "first_listed": years[0] if years else None,
             "aliases": [a.to_json() for a in self.aliases],
             "listings": [
-                {"review_year": li.review_year, **li.entry.to_json(), "match": li.match}
+                {
+                    "review_year": li.review_year,
+                    **li.entry.to_json(),
+                    "match": li.match,
+                    "corrected": (li.review_year, li.entry.name) in self.corrected,
+                }
                 for li in self.listings
             ],
             "source": self.market.source,
@@ -254,6 +267,7 @@ def market_history(tx: Transaction, query: str) -> MarketHistory:
             for c in corrections
             if not all(names_one_of(k, everything) for k in anchors(c.correction))
         ),
+        frozenset(tx.report_reviews.corrected_listings()),
     )
 
 

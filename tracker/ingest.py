@@ -44,6 +44,7 @@ def save_report(
     tx.markets.lock()  # before reading anything: a concurrent re-clustering finishes first
     if existing := tx.reports.by_sha(source.sha256):
         return IngestResult(IngestStatus.UNCHANGED, existing)
+    extracted, report = report, _corrected(tx, report)
     if not force_revision and (current := tx.reports.current(report.review_year)):
         guard_revision(
             report, current, [li.entry for li in tx.reports.listings(current.review_year)]
@@ -52,6 +53,8 @@ def save_report(
     year = report.review_year
     tx.markets.upsert(found.markets())
     result = tx.reports.add(report, source, found.placements(year))
+    if report is not extracted:  # a person's corrections of this year's list: kept
+        tx.report_reviews.keep_extracted(result.report.id, extracted.entries)
     tx.markets.relink(found.relink())
     for reason in found.rejected():
         log.warning("a stored identity correction was not applied: %s", reason)
@@ -61,6 +64,20 @@ def save_report(
         possible_matches=tuple(found.clustering.possible_records(year)),
         rejected=tuple(found.rejected()),
     )
+
+
+def _corrected(tx: Transaction, report: Report) -> Report:
+    """The report with a person's stored corrections of its year's list applied (the same
+    report when there are none); a correction the extractor now makes unneeded is said."""
+    from tracker.report_review import fix_report, no_longer_needed, stored_fixes
+
+    fixes = stored_fixes(tx, report.review_year)
+    if not fixes:
+        return report
+    fixed = fix_report(report, fixes)
+    for text in no_longer_needed(fixed):
+        log.warning("the %d list: a correction is no longer needed: %s", report.review_year, text)
+    return fixed.report
 
 
 def _forget_unstored(store: Store, pdf: Path, digest: str) -> None:

@@ -356,6 +356,7 @@ class AlertKind(StrEnum):
     NOTICE = "notice"  # a Federal Register comment request, or its correction
     REMINDER = "reminder"  # a review's deadline is near
     WATCH = "watch"  # a watched market was added, removed or returns
+    CORRECTION = "correction"  # a list whose digest went out was corrected by a person
 
 
 class DeliveryStatus(StrEnum):

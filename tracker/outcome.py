@@ -68,6 +68,7 @@ class CheckResult:
     blocked: bool = False
     needs_review: list[int] = field(default_factory=list)
     already_running: bool = False  # another process held the check lock
+    held: list[int] = field(default_factory=list)  # years whose digest this check held
 
     def settle(self, empty: bool) -> CheckStatus:
         """The check's status from what it did (`empty`: the database was empty before)."""
@@ -85,7 +86,11 @@ class CheckResult:
         return {
             "status": self.status.value,
             "reports": [r.to_json() for r in self.reports],
-            "alerts": {"sent": self.alerts_sent, "pending": self.alerts_pending},
+            "alerts": {
+                "sent": self.alerts_sent,
+                "pending": self.alerts_pending,
+                "held": len(self.held),
+            },
             "error": self.error,
             "warnings": [w.message for w in self.warnings],
             "already_running": self.already_running,

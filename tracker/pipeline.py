@@ -11,26 +11,25 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-from alerts import operators, samples, watch
+from alerts import holds, operators, samples, watch
 from alerts.digest import DigestInput, Rendered, render
 from alerts.outbox import DeliveryStats, deliver, queue_digest
 from alerts.review import queue_review
+from tracker import report_review
 from tracker.config import Config
 from tracker.crawl import Target, crawl
 from tracker.diff import Changes
 from tracker.errors import BlockedError, ExtractionError, SourceError, Stopped, TrackerError
 from tracker.fetch import Fetcher, PdfResult
-from tracker.history import changes, latest_year, year_before, year_digest
+from tracker.history import changes, latest_year, same_markets, year_before, year_digest
 from tracker.ingest import curation, save_report
 from tracker.model import (
     AlertKind,
     CheckStatus,
     CheckWarning,
     DeliveryStatus,
-    Listing,
+    Entry,
     Report,
     ReportStatus,
     WarningCode,
@@ -38,37 +37,13 @@ from tracker.model import (
 )
 from tracker.outcome import CheckResult, RunMode, StoredChange
 from tracker.records import CacheEntry, ReportSource
+from tracker.report_review import Corrected
 from tracker.store import Store, Transaction, utcnow
-from tracker.watching import check_watchlists, watched_ids
+from tracker.watching import watched_ids
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
-
-
-def open_store(config: Config) -> Store:
-    """The history, with the watchlists' markets checked against it (a ConfigError)."""
-    store = Store(config.database_url)
-    try:
-        check_watchlists(config, store)
-    except TrackerError:
-        store.close()
-        raise
-    return store
-
-
-def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any) -> CheckResult:
-    """`run_check` under the database's check lock. When another process holds it beyond
-    `wait_s`, nothing is done: status no_change, `already_running` set."""
-    cancel = kw.pop("cancel", None) or threading.Event()
-    with store.check_lock(wait_s, on_lost=cancel.set) as held:
-        if held.acquired:
-            return run_check(config, store, cancel=cancel, **kw)
-    log.info("a check is already running (%s); not starting another", held.holder)
-    message = f"a check is already running ({held.holder}); this one did nothing"
-    return CheckResult(
-        already_running=True, warnings=[CheckWarning(WarningCode.ALREADY_RUNNING, message)]
-    )
 
 
 def run_check(
@@ -103,7 +78,7 @@ def run_check(
     with store.transaction() as tx:
         tx.runs.finish(run_id, result.status, result.error, result.to_json())
     if not stopped:  # a stopping process leaves the alerts to the next one
-        _alert_after_check(config, store, result, check.fetcher.cancel)
+        _alert_after_check(config, store, result, check.fetcher.cancel, trigger != "daemon")
     log.info(
         "check %s: %d report(s) stored, %d request(s), %d PDF bytes%s",
         result.status,
@@ -168,7 +143,7 @@ class _Check:
         if self.mode is RunMode.NOTIFY_BASELINE and self.result.reports:
             with self.store.transaction() as tx:
                 year = max(r.review_year for r in self.result.reports)
-                _queue_digest(tx, self.config, year)
+                self.result.held += _announce(tx, self.config, year)
 
     def _failed(self, exc: TrackerError) -> None:
         result = self.result
@@ -205,9 +180,12 @@ class _Check:
             self._store(target, pdf, self._extract(target, pdf), cache)
 
     def _extract(self, target: Target, pdf: PdfResult) -> Report:
+        """In a child process with a time limit and a memory cap."""
+        from tracker.sandbox import extract_isolated
+
         assert pdf.path is not None
         try:
-            report = extract_report(self.config, pdf.path, self.fetcher.cancel)
+            report = extract_isolated(pdf.path, self.config.extraction, self.fetcher.cancel)
         except Stopped:
             raise
         except TrackerError as exc:
@@ -232,11 +210,11 @@ class _Check:
             diff = changes(tx, year_before(before, year), year)
             status = self.mode.stored(saved.status)
             newest = year >= max(before, default=year)
-            unchanged = status is CheckStatus.REVISED and _same_markets(
+            unchanged = status is CheckStatus.REVISED and same_markets(
                 previous, tx.reports.listings(year)
             )
             if newest and not unchanged and self.mode is RunMode.CHECK:
-                _queue_digest(tx, self.config, year, diff)  # a baseline notifies once, at its end
+                self.result.held += _announce(tx, self.config, year, report.entries, diff)
         if saved.report.status is ReportStatus.NEEDS_REVIEW:
             message = f"the {year} review is stored as NEEDS REVIEW: " + count_mismatches(
                 report.notices
@@ -256,19 +234,6 @@ class _Check:
             len(diff.new_entries),
             len(diff.removed),
         )
-
-
-def _same_markets(a: list[Listing], b: list[Listing]) -> bool:
-    return sorted((li.market_id, li.entry.name) for li in a) == sorted(
-        (li.market_id, li.entry.name) for li in b
-    )
-
-
-def extract_report(config: Config, path: Path, cancel: threading.Event | None = None) -> Report:
-    """Extract a downloaded PDF in a child process with a time limit and a memory cap."""
-    from tracker.sandbox import extract_isolated
-
-    return extract_isolated(path, config.extraction, cancel)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,6 +272,48 @@ def _queue_digest(
     return queue_digest(tx.outbox, config, report.id, rendered, key_suffix, personal)
 
 
+def _announce(
+    tx: Transaction,
+    config: Config,
+    year: int,
+    extracted: tuple[Entry, ...] | None = None,
+    diff: Changes | None = None,
+) -> list[int]:
+    """Queue a new list's digest, or hold it when the report is doubtful (`report_review.hold`):
+    the operators get one alert naming each doubt, recipients nothing. Returns the years held."""
+    held = report_review.hold(tx, config.alerts.hold_unverified, year, extracted, diff)
+    if held is None:
+        _queue_digest(tx, config, year, diff)
+        return []
+    holds.queue_held(tx.outbox, config, held.report, held.doubts, held.changes)
+    return [year]
+
+
+def approve_review(config: Config, store: Store, year: int) -> tuple[bool, DeliveryStats]:
+    """`review YEAR --approve`: the diff as corrected, and the held digest released, once.
+    Returns whether this call released it."""
+    with store.transaction() as tx:
+        stored = report_review.current(tx, year)
+        released = tx.report_reviews.release(stored.id)
+        if released:
+            _queue_digest(tx, config, year)
+    return released, deliver(store.outbox, config, at_once=True)
+
+
+def correct_review(
+    config: Config, store: Store, year: int, do: Callable[[Transaction], Corrected]
+) -> tuple[Corrected, DeliveryStats]:
+    """A correction of a year's list (`do`); once its digest went out, recipients get a short
+    correction notice (what changed), not a second digest."""
+    with store.transaction() as tx:
+        done = do(tx)
+        if report_review.digest_went_out(tx, done.review_year):
+            holds.queue_correction(
+                tx.outbox, config, report_review.current(tx, done.review_year), done
+            )
+    return done, deliver(store.outbox, config, at_once=True)
+
+
 def _follow_review(
     config: Config, store: Store, fetcher: Fetcher, result: CheckResult, now: datetime
 ) -> bool:
@@ -326,15 +333,15 @@ def _follow_review(
 
 
 def _alert_after_check(
-    config: Config, store: Store, result: CheckResult, cancel: threading.Event
+    config: Config, store: Store, result: CheckResult, cancel: threading.Event, at_once: bool
 ) -> None:
+    """`at_once`: a person asked (not the daemon): every pending alert is tried now."""
     with store.transaction() as tx:
         recent = tx.runs.last(config.alerts.failures_before_alert)
-    facts = operators.CheckFacts(
-        result.blocked, result.error, result.needs_review, result.warnings, recent
-    )
+    unheld = [y for y in result.needs_review if y not in result.held]  # held: one alert, sent
+    facts = operators.CheckFacts(result.blocked, result.error, unheld, result.warnings, recent)
     operators.after_check(store.outbox, config, facts)
-    stats = deliver(store.outbox, config, cancel=cancel)
+    stats = deliver(store.outbox, config, cancel=cancel, at_once=at_once)
     result.alerts_sent, result.alerts_pending = stats.sent, stats.pending
 
 
@@ -362,7 +369,7 @@ def resend_digest(config: Config, store: Store, year: int) -> DeliveryStats:
         suffix = f":resend-{utcnow().isoformat()}"
         if not _queue_digest(tx, config, year, key_suffix=suffix):
             raise TrackerError("no recipient is configured (alerts.email, webhooks, apprise)")
-    return deliver(store.outbox, config)
+    return deliver(store.outbox, config, at_once=True)
 
 
 def send_test_alert(config: Config, store: Store, kind: str = "test") -> DeliveryStats:

@@ -110,6 +110,7 @@ class ExportRow:
     report_revision: int
     report_sha256: str
     source_url: str | None
+    corrected: bool = False  # a person's correction of the list made this listing (`review`)
 
     def to_json(self) -> dict[str, Any]:
         doc = {name: getattr(self, name) for name in EXPORT_FIELDS}

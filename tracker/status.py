@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ class Status:
     deliveries: list[OutboxItem]  # not through; test alerts report their outcome at once
     review_open: Review | None = None  # the review whose comment window is open
     today: date | None = None  # the day `review_open` was judged on
+    held: list[int] = field(default_factory=list)  # years whose digest is held
 
     @property
     def pending_alerts(self) -> int:
@@ -39,6 +40,7 @@ class Status:
             "needs_review": self.needs_review,
             "deliveries": [_delivery(i) for i in self.deliveries],
             "review_open": self.review_open.to_json() if self.review_open else None,
+            "held": self.held,
         }
 
 
@@ -67,6 +69,7 @@ def status(store: Store, today: date | None = None) -> Status:
             deliveries=[i for i in tx.outbox.items() if i.message.kind is not AlertKind.TEST],
             review_open=open_review(reviews(tx.notices.all()), today),
             today=today,
+            held=tx.report_reviews.held_years(),
         )
 
 

@@ -33,9 +33,17 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def open_store(config: Config) -> Store:
-    from tracker.pipeline import open_store
+    """The history, with the watchlists' markets checked against it (a ConfigError)."""
+    from tracker.store import Store
+    from tracker.watching import check_watchlists
 
-    return open_store(config)
+    store = Store(config.database_url)
+    try:
+        check_watchlists(config, store)
+    except TrackerError:
+        store.close()
+        raise
+    return store
 
 
 def print_json(doc: Any) -> None:

@@ -23,7 +23,7 @@ from tracker.errors import ExtractionError, TrackerError
 if TYPE_CHECKING:
     from tracker.diff import Changes, Item
     from tracker.history import AmbiguousName, MarketHistory
-    from tracker.model import IngestResult
+    from tracker.model import IngestResult, Listing
 
 
 def register(sub: Any) -> None:
@@ -230,16 +230,22 @@ def _print_record(record: MarketHistory) -> None:
     if record.former_ids:
         print(f"former ids: {', '.join(record.former_ids)}")
     rows = [
-        (li.review_year, li.entry.name, li.entry.city, li.entry.page, li.match)
+        (li.review_year, _marked(li, record.corrected), li.entry.city, li.entry.page, li.match)
         for li in record.listings
     ]
     print(table(rows, ("year", "printed name", "city", "page", "linked by")))
+    if record.corrected & {(li.review_year, li.entry.name) for li in record.listings}:
+        print("* a person corrected that year's list (`nml-tracker review YEAR`)")
     if record.corrections:
         print("\nCorrections by a person:")
     for c in record.corrections:
         note = f" ({c.correction.note})" if c.correction.note else ""
         stale = "; NO LONGER APPLIES: a listing it names is gone" if c.id in record.stale else ""
         print(f"  {c.created_at.date().isoformat()} {describe(c.correction)}{note}{stale}")
+
+
+def _marked(li: Listing, corrected: frozenset[tuple[int, str]]) -> str:
+    return li.entry.name + (" *" if (li.review_year, li.entry.name) in corrected else "")
 
 
 def years_text(years: Sequence[int]) -> str:

@@ -13,8 +13,10 @@ from tracker.commands.common import command, json_flag, load_config, open_store,
 from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
+    from tracker.config import Config
     from tracker.outcome import CheckResult
     from tracker.status import Status
+    from tracker.store import Store
 
 log = logging.getLogger("tracker")
 
@@ -63,11 +65,29 @@ def register(sub: Any) -> None:
     json_flag(p)
 
 
+def locked_check(config: Config, store: Store, *, wait_s: float = 0.0, **kw: Any) -> CheckResult:
+    """`run_check` under the database's check lock. When another process holds it beyond
+    `wait_s`, nothing is done: status no_change, `already_running` set."""
+    import threading
+
+    from tracker.model import CheckWarning, WarningCode
+    from tracker.outcome import CheckResult
+    from tracker.pipeline import run_check
+
+    cancel = kw.pop("cancel", None) or threading.Event()
+    with store.check_lock(wait_s, on_lost=cancel.set) as held:
+        if held.acquired:
+            return run_check(config, store, cancel=cancel, **kw)
+    log.info("a check is already running (%s); not starting another", held.holder)
+    message = f"a check is already running ({held.holder}); this one did nothing"
+    return CheckResult(
+        already_running=True, warnings=[CheckWarning(WarningCode.ALREADY_RUNNING, message)]
+    )
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import signal
     import threading
-
-    from tracker.pipeline import locked_check
 
     config = load_config(args)
     cancel = threading.Event()  # SIGTERM: stop at the next step, rolling back the current one
@@ -85,8 +105,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from tracker.pipeline import locked_check
-
     config = load_config(args)
     with open_store(config) as store:
         result = locked_check(
@@ -136,12 +154,17 @@ def render_check(result: CheckResult) -> str:
             else "first stored year"
         )
         flag = "  NEEDS REVIEW" if r.report_status is ReportStatus.NEEDS_REVIEW else ""
+        if r.review_year in result.held:
+            flag += f"  HELD (nml-tracker review {r.review_year})"
         out.append(
             f"  {r.review_year} ({r.status}): {r.entries} markets; {summary}{flag}\n    {r.url}"
         )
     out += [f"  warning: {w.message}" for w in result.warnings]
-    if result.alerts_sent or result.alerts_pending:
-        out.append(f"  alerts: {result.alerts_sent} sent, {result.alerts_pending} pending")
+    if result.alerts_sent or result.alerts_pending or result.held:
+        out.append(
+            f"  alerts: {result.alerts_sent} sent, {result.alerts_pending} pending, "
+            f"{len(result.held)} digest(s) held"
+        )
     return "\n".join(out)
 
 
@@ -177,6 +200,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
             print(rendered.text, end="")
         if not args.send:
             return 0
+        with store.transaction() as tx:
+            if year in tx.report_reviews.held_years():
+                raise TrackerError(
+                    f"the {year} digest is held for review: `nml-tracker review {year}` shows "
+                    f"why, `nml-tracker review {year} --approve` releases it"
+                )
         stats = resend_digest(config, store, year)
     print(
         f"digest for {year}: {stats.sent} sent, {stats.pending} pending, {stats.failed} failed",
@@ -220,6 +249,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"open review: {_review_line(doc)}")
     if doc.needs_review:
         print(f"needs review: {', '.join(map(str, doc.needs_review))}")
+    if doc.held:
+        print(f"held digests: {', '.join(map(str, doc.held))} (`nml-tracker review`)")
     print("last checks:")
     rows = [(iso(c.started_at), c.trigger, c.outcome, c.error or "") for c in doc.last_checks]
     print(table(rows, ("started", "trigger", "outcome", "error")) if rows else "  none yet")

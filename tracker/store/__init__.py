@@ -12,7 +12,8 @@ up to date whenever a Store opens. Everything leaving this package is a frozen d
 `markets` (markets, the identity stage's results: each listing's market, possible matches,
 redirects of retired ids), `corrections` (a person's merges, splits and renames), `runs` (check
 runs), `daemons` (heartbeats), `cache` (the HTTP cache), `outbox` (alerts) and `notices` (the
-Federal Register's review notices, and how asking it has gone). Outside a transaction, the
+Federal Register's review notices, and how asking it has gone) and `report_reviews` (held digests
+and a person's corrections of an extracted list). Outside a transaction, the
 Store offers the check lock and the outbox as delivery uses it (each call its own short
 transaction).
 """
@@ -34,6 +35,7 @@ from tracker.store.locks import Held, check_lock
 from tracker.store.markets import Markets
 from tracker.store.notices import Notices
 from tracker.store.outbox import DeliveryOutbox, Outbox
+from tracker.store.report_reviews import ReportReviews
 from tracker.store.reports import Reports
 from tracker.store.runs import Daemons, Runs
 
@@ -54,6 +56,7 @@ class Transaction:
         self.cache = HttpCache(session)
         self.outbox = Outbox(session)
         self.notices = Notices(session)
+        self.report_reviews = ReportReviews(session)
 
 
 class Store:

@@ -223,3 +223,34 @@ class SourceHealthRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportReviewRow(Base):
+    """A person's review of one report revision: what was extracted (before any listing
+    correction), its doubts, and whether its digest is held (`review YEAR --approve`)."""
+
+    __tablename__ = "report_reviews"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    extracted: Mapped[list[Any]] = mapped_column(JSON)  # the entries as the extractor read them
+    doubts: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"code", "message", "page"}]
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReportCorrectionRow(Base):
+    """A person's correction of one year's extracted list (`review YEAR --join ...`), recorded
+    against the revision it was made on and applied to every later revision of that year."""
+
+    __tablename__ = "report_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_year: Mapped[int] = mapped_column(Integer, index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(10))  # join|split|rename|drop|add|set-year
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

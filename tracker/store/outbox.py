@@ -98,15 +98,20 @@ class Outbox:
                 row.status, row.phase = PENDING, None
         return unknown
 
-    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]:
-        """Pending rows whose time has come, oldest first."""
-        q = (
-            select(OutboxRow.id)
-            .where(OutboxRow.status == PENDING, OutboxRow.next_attempt_at <= (now or utcnow()))
-            .order_by(OutboxRow.id)
-            .limit(limit)
+    def due(self, now: datetime | None = None, limit: int = 50, at_once: bool = False) -> list[int]:
+        """Pending rows whose time has come (`at_once`: every pending row, whatever its
+        backoff: a person is asking now), oldest first."""
+        q = select(OutboxRow.id).where(OutboxRow.status == PENDING)
+        if not at_once:
+            q = q.where(OutboxRow.next_attempt_at <= (now or utcnow()))
+        return list(self._s.scalars(q.order_by(OutboxRow.id).limit(limit)))
+
+    def has_digest(self, report_id: int) -> bool:
+        """Was a digest of this report revision queued (sent, or on its way)?"""
+        q = select(OutboxRow.id).where(
+            OutboxRow.report_id == report_id, OutboxRow.kind == AlertKind.DIGEST.value
         )
-        return list(self._s.scalars(q))
+        return self._s.scalar(q.limit(1)) is not None
 
     def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None:
         """Claim one row just before sending it (a conditional UPDATE: one process wins)."""
@@ -193,9 +198,9 @@ class DeliveryOutbox:
         with self._sessions() as s:
             return Outbox(s).recover(now)
 
-    def due(self, now: datetime | None = None, limit: int = 50) -> list[int]:
+    def due(self, now: datetime | None = None, limit: int = 50, at_once: bool = False) -> list[int]:
         with self._sessions() as s:
-            return Outbox(s).due(now, limit)
+            return Outbox(s).due(now, limit, at_once)
 
     def claim(self, row_id: int, now: datetime | None = None) -> OutboxItem | None:
         with self._sessions() as s:

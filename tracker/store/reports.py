@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import NotFoundError
@@ -68,6 +68,29 @@ class Reports:
         status = IngestStatus.REVISED if previous else IngestStatus.STORED
         return IngestResult(status, stored_report(row))
 
+    def replace_listings(
+        self, report_id: int, report: Report, placements: Sequence[Placement]
+    ) -> None:
+        """A stored revision's list corrected by a person: its listings become `report`'s
+        entries, placed as the identity stage placed them; its counts and status follow."""
+        row = self._s.get_one(ReportRow, report_id)
+        self._s.execute(delete(PossibleMatchRow).where(PossibleMatchRow.report_id == report_id))
+        self._s.execute(delete(ListingRow).where(ListingRow.report_id == report_id))
+        self._s.flush()
+        for position, (e, placed) in enumerate(zip(report.entries, placements, strict=True)):
+            self._s.add(_listing_row(report_id, position, e, placed))
+        counts = report.counts
+        row.online_count, row.physical_count = counts.online, counts.physical
+        row.status = ReportStatus.of(report).value
+        self._s.flush()
+
+    def set_year(self, old: int, new: int) -> None:
+        """A person says a stored year's report (every revision) is another year's review."""
+        self._s.execute(
+            update(ReportRow).where(ReportRow.review_year == old).values(review_year=new)
+        )
+        self._s.flush()
+
     def listings(self, year: int) -> list[Listing]:
         """The markets of a year's current revision, in the report's order."""
         report = current_row(self._s, year)
@@ -102,7 +125,13 @@ class Reports:
             .where(ReportRow.id.in_(current_ids(self._s)))
             .order_by(ReportRow.review_year, ListingRow.position)
         )
-        return [_export_row(li, r) for li, r in self._s.execute(q)]
+        from tracker.store.report_reviews import ReportReviews
+
+        corrected = ReportReviews(self._s).corrected_listings()
+        return [
+            _export_row(li, r, (r.review_year, li.name) in corrected)
+            for li, r in self._s.execute(q)
+        ]
 
     def years_listed(self) -> dict[str, list[int]]:
         """Every market's listed years (current revisions only)."""
@@ -258,7 +287,7 @@ def listing(row: ListingRow, year: int) -> Listing:
     return Listing(market_id=row.market_id, review_year=year, entry=entry(row), match=row.match)
 
 
-def _export_row(li: ListingRow, r: ReportRow) -> ExportRow:
+def _export_row(li: ListingRow, r: ReportRow, corrected: bool) -> ExportRow:
     return ExportRow(
         review_year=r.review_year,
         market_id=li.market_id,
@@ -273,4 +302,5 @@ def _export_row(li: ListingRow, r: ReportRow) -> ExportRow:
         report_revision=r.revision,
         report_sha256=r.sha256,
         source_url=r.source_url,
+        corrected=corrected,
     )
