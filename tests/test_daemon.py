@@ -142,9 +142,12 @@ def test_run_on_start_status_and_sigterm(tmp_path: Path, site: Site, smtp: SmtpS
         wait_for(lambda: stored_years(store) == [2020], message="the baseline check")
         health = wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz"), message="/healthz")
         assert health.status_code == 200 and health.json()["status"] == "ok"
-        metrics = _get(f"http://127.0.0.1:{port}/metrics")
-        assert metrics is not None
-        assert 'nml_tracker_checks_total{outcome="baseline"} 1' in metrics.text
+        # the report is stored before the check's run is recorded: wait for the run
+        baseline = 'nml_tracker_checks_total{outcome="baseline"} 1'
+        metrics = wait_for(
+            lambda: (m := _get(f"http://127.0.0.1:{port}/metrics")) and baseline in m.text and m,
+            message="the baseline check's run in /metrics",
+        )
         assert "nml_tracker_pending_alerts 0" in metrics.text
         status = wait_for(
             lambda: (s := run("status", "--json", cwd=tmp_path).json())["next_run"] and s,
