@@ -43,7 +43,13 @@ def changes(tx: Transaction, old: int | None, new: int) -> Changes:
         tx.reports.years_listed(),
         stored,
         tx.reports.possible_matches(new),
+        _positive(tx, new),
     )
+
+
+def _positive(tx: Transaction, year: int) -> tuple[str, ...]:
+    report = tx.reports.current(year)
+    return report.positive if report is not None else ()
 
 
 def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> dict[int, Changes]:
@@ -224,7 +230,7 @@ class MarketHistory:
             "first_listed": years[0] if years else None,
             "aliases": [a.to_json() for a in self.aliases],
             "listings": [
-                {"review_year": li.review_year, **li.entry.to_json(), "match": li.match}
+                {"review_year": li.review_year, **li.to_json(), "match": li.match}
                 for li in self.listings
             ],
             "source": self.market.source,

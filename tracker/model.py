@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -23,9 +23,11 @@ class Entry:
     domains: tuple[str, ...] = ()
     heading: str = ""  # the heading as printed (with city or domain), footnote markers removed
     excerpt: str = ""  # the start of the entry's text
+    operator: str | None = None  # online: the company operating it (its text's or curated)
+    based_in: str | None = None  # online: the country it is based in
 
     def to_json(self, full: bool = False) -> dict[str, Any]:
-        """The contract's shape; `full` adds the printed heading and the excerpt."""
+        """The contract's shape; `full` adds the printed heading, excerpt, operator, base."""
         doc: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
@@ -35,7 +37,8 @@ class Entry:
             "page": self.page,
         }
         if full:
-            doc.update(heading=self.heading, excerpt=self.excerpt)
+            doc.update(heading=self.heading, excerpt=self.excerpt, operator=self.operator)
+            doc.update(based_in=self.based_in)
         return doc
 
     @classmethod
@@ -52,6 +55,8 @@ class Entry:
             domains=tuple(doc.get("domains") or ()),
             heading=str(doc.get("heading", "")),
             excerpt=str(doc.get("excerpt", "")),
+            operator=doc.get("operator"),
+            based_in=doc.get("based_in"),
         )
 
 
@@ -155,6 +160,7 @@ class Report:
     entries: tuple[Entry, ...]
     notices: tuple[Notice, ...] = ()
     pages: int = 0
+    positive: tuple[str, ...] = ()  # the sentences of its Positive Developments section
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -189,6 +195,7 @@ class Report:
         if full:
             doc["pages"] = self.pages
             doc["notices"] = [n.to_json() for n in self.notices]
+            doc["positive_developments"] = list(self.positive)
         return doc
 
     @classmethod
@@ -203,6 +210,7 @@ class Report:
             entries=tuple(Entry.from_json(e) for e in doc["entries"]),
             notices=tuple(Notice.from_json(n) for n in doc.get("notices", doc.get("warnings", ()))),
             pages=int(doc.get("pages", 0)),
+            positive=tuple(doc.get("positive_developments") or ()),
         )
 
 
@@ -224,6 +232,7 @@ class StoredReport:
     notices: tuple[Notice, ...] = ()
     pdf_path: str | None = None
     source_page: str | None = None  # the press release that linked it
+    positive: tuple[str, ...] = ()  # the sentences of its Positive Developments section
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -240,7 +249,9 @@ class Listing:
     match: str = ""  # how identity linked it: alias | domain | name | generic-name | fuzzy | new
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.entry.to_json(), "market_id": self.market_id}
+        e, doc = self.entry, self.entry.to_json()
+        words = {"excerpt": e.excerpt, "operator": e.operator, "based_in": e.based_in}
+        return {**doc, "market_id": self.market_id, **words}
 
 
 @dataclass(frozen=True)
@@ -256,15 +267,7 @@ class PossibleMatchRecord:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "review_year": self.review_year,
-            "name": self.name,
-            "market_id": self.market_id,
-            "candidate_id": self.candidate_id,
-            "candidate_name": self.candidate_name,
-            "score": self.score,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
