@@ -147,7 +147,7 @@ def test_a_watched_market_new_on_the_list_gets_one_alert(history: Store) -> None
     m = alert.message
     assert (m.channel, m.recipient) == ("email", "ali@example.org")
     assert m.subject == "Watchlist: ALIEXPRESS is new on USTR's 2021 Notorious Markets List"
-    assert "  + ALIEXPRESS (online): new, listed for the first time " in m.body_text
+    assert "  + ALIEXPRESS (online, China): new, listed for the first time, p. 8\n" in m.body_text
 
 
 # -- the configuration --------------------------------------------------------------------------
