@@ -139,6 +139,10 @@ def test_history(workdir: tuple[Path, dict[str, str]]) -> None:
     assert [li["name"] for li in doc["listings"]] == ["POPCORNTIME", "POPCORN TIME"]
     missing = cli("-q", "history", "Nowhere Market", cwd=cwd, env=env)
     assert missing.code == 1 and "no market named 'Nowhere Market'" in missing.err
+    ali = cli("-q", "history", "AliExpress", cwd=cwd, env=env).out
+    assert "operator: Alibaba (based in China)\n2021: “Right holders report" in ali
+    listing = cli("-q", "history", "Taobao", "--json", cwd=cwd, env=env).json()["listings"][-1]
+    assert (listing["operator"], listing["based_in"]) == ("Alibaba", "China")
 
 
 def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
@@ -146,6 +150,8 @@ def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
     rows = list(csv.DictReader(io.StringIO(cli("-q", "export", cwd=cwd, env=env).out)))
     assert len(rows) == 73 + 77
     assert rows[0]["review_year"] == "2020" and rows[0]["market_id"]
+    taobao = next(r for r in rows if r["name"] == "TAOBAO")
+    assert (taobao["operator"], taobao["based_in"]) == ("Alibaba", "China")
     doc = json.loads(cli("-q", "export", "--format", "json", cwd=cwd, env=env).out)
     assert [r["name"] for r in doc] == [r["name"] for r in rows]
 

@@ -58,6 +58,7 @@ def test_operator_from_the_text_wins_over_the_table() -> None:
     assert said == Owner("Alibaba Group Holding Ltd.", "China")
     assert from_text("The site is reportedly based in the Netherlands.").based_in == "Netherlands"
     assert from_text("It is owned by the same people and based in Hangzhou.") == Owner()
+    assert from_text("It is owned by Chinese nationals.") == Owner()  # no company named
     assert curated("ALIEXPRESS") == Owner("Alibaba", "China")
     assert curated("WECHAT (WEIXIN) E-COMMERCE ECOSYSTEM") == Owner("Tencent", "China")
     assert curated("x", ("pinduoduo.com",)) == Owner("PDD", "China")
@@ -309,3 +310,32 @@ def test_a_webhook_never_passes_on_slack_mentions(tmp_path: Path) -> None:
     (payload,) = received
     assert "<!channel>" not in payload["text"] and "&lt;!channel&gt;" in payload["text"]
     assert payload["body"] == f"- {HOSTILE}"  # the plain body stays as written
+
+
+# -- in a real browser -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_html_digest_in_headless_chromium(sample_digest: Rendered, tmp_path: Path) -> None:
+    """What a reader sees: the summary first, every market with its quote, nothing fetched (the
+    page's only resource is itself), and the hostile names shown as text."""
+    from . import browser
+
+    if why := browser.missing():
+        pytest.fail(why, pytrace=False)
+    page, evil = tmp_path / "digest.html", tmp_path / "evil.html"
+    page.write_text(sample_digest.html, encoding="utf-8")
+    evil.write_text(hostile_digest().html, encoding="utf-8")
+    with browser.chromium(800, 900) as driver:
+        driver.get(browser.file_url(page))
+        body = driver.find_element("tag name", "body").text
+        assert body.index("At a glance") < body.index("New markets, listed for the first time")
+        assert "Alibaba: ALIEXPRESS new; TAOBAO still listed" in body
+        assert "“Right holders report that the site's takedown process remains slow" in body
+        resources = driver.execute_script("return performance.getEntriesByType('resource')")
+        assert resources == []
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 800  # no sideways scrolling
+        driver.get(browser.file_url(evil))
+        assert HOSTILE in driver.find_element("tag name", "body").text
+        assert driver.execute_script("return document.querySelectorAll('script, img').length") == 0

@@ -26,6 +26,47 @@ _BASED = re.compile(
     r"\b(?:based|headquartered|incorporated|registered)\s+in\s+(?:the\s+)?"
     r"(?P<place>[A-Z][\w'’\-]*(?:,?\s+(?:[A-Z][\w'’\-]*|and|of|the)){0,5})"
 )
+# capitalised words after "owned by" that name no company: "owned by Chinese nationals"
+_NOT_COMPANIES = {
+    "chinese",
+    "russian",
+    "vietnamese",
+    "indian",
+    "indonesian",
+    "brazilian",
+    "mexican",
+    "ukrainian",
+    "turkish",
+    "american",
+    "european",
+    "canadian",
+    "dutch",
+    "swiss",
+    "swedish",
+    "german",
+    "french",
+    "bulgarian",
+    "iranian",
+    "egyptian",
+    "saudi",
+    "argentine",
+    "peruvian",
+    "filipino",
+    "malaysian",
+    "thai",
+    "korean",
+    "japanese",
+    "polish",
+    "romanian",
+    "foreign",
+    "local",
+    "government",
+    "individuals",
+    "people",
+    "persons",
+    "unknown",
+    "anonymous",
+}
 _SUFFIXES = {"Ltd", "Inc", "Co", "Corp", "Ltda", "S.A", "B.V", "N.V", "PLC"}
 _TRAILING = {"and", "of", "de", "&"}
 
@@ -47,8 +88,11 @@ def owner_of(name: str, domains: tuple[str, ...] = (), text: str = "") -> Owner:
 def from_text(text: str) -> Owner:
     text = " ".join(text.split())
     operator = None
-    if m := _OPERATOR.search(text):
-        operator = _company(m.group("a") or m.group("b"))
+    for m in _OPERATOR.finditer(text):
+        name = m.group("a") or m.group("b")
+        if name.split()[0].rstrip(".,;:").casefold() not in _NOT_COMPANIES:
+            operator = _company(name)
+            break
     based = None
     for m in _BASED.finditer(text):
         if based := _country(m.group("place")):
