@@ -339,3 +339,17 @@ def test_the_html_digest_in_headless_chromium(sample_digest: Rendered, tmp_path:
         driver.get(browser.file_url(evil))
         assert HOSTILE in driver.find_element("tag name", "body").text
         assert driver.execute_script("return document.querySelectorAll('script, img').length") == 0
+
+
+def test_a_skipped_phrase_does_not_hide_the_next() -> None:
+    assert from_text("It is owned by Individuals. Operated by Tencent.") == Owner("Tencent")
+    assert from_text("The app is run by Sci-Hub founders.") == Owner()  # 'run by' is too loose
+
+
+def test_the_site_and_the_digest_see_the_same_words(samples: Store) -> None:
+    from tracker.history import changes, every_diff
+
+    with samples.transaction() as tx:
+        assert every_diff(tx)[2021] == changes(tx, 2020, 2021)
+        snapdeal = next(i for i in changes(tx, 2020, 2021).removed if i.name == "SNAPDEAL")
+    assert snapdeal.positive.startswith("Snapdeal: Remaining mirror sites")

@@ -64,12 +64,21 @@ def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> di
     for p in tx.reports.possible_matches():
         possible.setdefault(p.review_year, []).append(p)
     listed = tx.reports.years_listed()
+    # each year's latest revision (all() is oldest first): its Positive Developments sentences
+    positive = {r.review_year: r.positive for r in tx.reports.all()}
     out = {}
     for year in stored:
         old = year_before(stored, year)
         before = by_year[old] if old is not None else []
         out[year] = compare(
-            old, year, before, by_year[year], listed, stored, possible.get(year, [])
+            old,
+            year,
+            before,
+            by_year[year],
+            listed,
+            stored,
+            possible.get(year, []),
+            positive.get(year, ()),
         )
     return out
 

@@ -17,11 +17,11 @@ from tracker.headings import fold
 
 _WORD = r"[A-Z0-9][\w&'’.\-]*"
 _COMPANY = rf"{_WORD}(?:\s+(?:{_WORD}|&|and|of|de)(?=\s+{_WORD}|\s*$|[\s,;:)]))*"
-_OPERATOR = re.compile(
-    rf"\b(?i:operated|owned|controlled|run)\s+by\s+(?:the\s+)?(?P<a>{_COMPANY})"
-    rf"|\b(?i:a|the)\s+(?:wholly[\s-]owned\s+)?(?:subsidiary|unit|division)\s+of\s+(?:the\s+)?"
-    rf"(?P<b>{_COMPANY})"
+_OPERATOR = re.compile(  # the words before a company's name
+    r"\b(?i:operated|owned|controlled)\s+by\s+(?:the\s+)?"
+    r"|\b(?i:a|the)\s+(?:wholly[\s-]owned\s+)?(?:subsidiary|unit|division)\s+of\s+(?:the\s+)?"
 )
+_NAME = re.compile(_COMPANY)
 _BASED = re.compile(
     r"\b(?:based|headquartered|incorporated|registered)\s+in\s+(?:the\s+)?"
     r"(?P<place>[A-Z][\w'’\-]*(?:,?\s+(?:[A-Z][\w'’\-]*|and|of|the)){0,5})"
@@ -89,9 +89,9 @@ def from_text(text: str) -> Owner:
     text = " ".join(text.split())
     operator = None
     for m in _OPERATOR.finditer(text):
-        name = m.group("a") or m.group("b")
-        if name.split()[0].rstrip(".,;:").casefold() not in _NOT_COMPANIES:
-            operator = _company(name)
+        name = _NAME.match(text, m.end())
+        if name and name.group().split()[0].rstrip(".,;:").casefold() not in _NOT_COMPANIES:
+            operator = _company(name.group())
             break
     based = None
     for m in _BASED.finditer(text):
