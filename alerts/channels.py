@@ -197,7 +197,7 @@ class WebhookChannel:
         url = self.urls.get(message.recipient)
         if url is None:
             raise Permanent(f"webhook {message.recipient} is no longer configured")
-        text = f"*{message.subject}*\n{message.text}"[:3500]
+        text = f"*{_slack(message.subject)}*\n{_slack(message.text)}"[:3500]
         payload = {"text": text, "subject": message.subject, "body": message.text}
         on_commit()
         try:
@@ -246,6 +246,11 @@ class AppriseChannel:
 CHANNELS: dict[str, type[Channel]] = {
     c.name: c for c in (SmtpChannel, WebhookChannel, AppriseChannel)
 }
+
+
+def _slack(text: str) -> str:
+    """Slack's control characters escaped: a market named `<!channel>` pings nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def channel(name: str, config: Config) -> Channel:

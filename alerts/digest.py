@@ -7,6 +7,8 @@ only, no external assets, so that it reads the same in every mail client.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,6 +16,9 @@ from typing import Any
 
 from tracker.diff import Changes, Item
 from tracker.model import Counts
+
+WIDTH = 78  # the text part's lines, for a terminal mail client
+TOP_COUNTRIES = 8  # the by-country summary: every country with a change, then the largest
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,32 @@ def render(d: DigestInput, templates_dir: Path | None = None) -> Rendered:
     context = _context(d)
     return Rendered(
         subject=context["subject"],
-        text=env.get_template("digest.txt.j2").render(context).strip() + "\n",
+        text=wrap_text(env.get_template("digest.txt.j2").render(context).strip()) + "\n",
         html=env.get_template("digest.html.j2").render(context),
     )
+
+
+def wrap_text(text: str, width: int = WIDTH) -> str:
+    """Every line at most `width` columns: a long line wraps at spaces, its continuation
+    indented like it (a `- ` item's under the item's first word). A word longer than the
+    line (a long URL) stays whole on a line of its own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        bullet = re.match(r"[-*]\s+", line.lstrip())
+        more = indent + " " * (bullet.end() if bullet else 0)
+        out += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent,
+            subsequent_indent=more,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(out)
 
 
 def _context(d: DigestInput) -> dict[str, Any]:
@@ -78,7 +106,43 @@ def _context(d: DigestInput) -> dict[str, Any]:
         "still_listed": rows(c.still_listed, d.report_url),
         "renamed": rows(c.renamed, d.report_url),
         "counts_agree": d.stated_counts is None or d.stated_counts == d.counts,
+        **_glance(c),
     }
+
+
+def _glance(c: Changes) -> dict[str, Any]:
+    """The summary at the top: counts by kind against the older list, by country, by
+    operator."""
+    glance = [{"label": kind.capitalize(), **n} for kind, n in c.by_kind().items()]
+    rows = [
+        {"country": k, **n, "listed": n["new"] + n["returning"] + n["still_listed"]}
+        for k, n in c.by_country().items()
+    ]
+    changed = [r for r in rows if r["new"] or r["returning"] or r["removed"]] if c.old else []
+    rest = [r for r in rows if r not in changed]
+    shown = changed + rest[: max(0, TOP_COUNTRIES - len(changed))]
+    countries = [r for r in rows if r in shown]  # in by_country's order: the largest first
+    return {
+        "glance": glance,
+        "countries": countries,
+        "more_countries": len(rows) - len(countries),
+        "operators": [_operator_line(op, s, c.old is None) for op, s in c.by_operator().items()],
+    }
+
+
+_STATE_WORDS = {
+    "new": "new",
+    "returning": "returning",
+    "removed": "removed",
+    "still_listed": "still listed",
+}
+
+
+def _operator_line(operator: str, states: dict[str, list[str]], first: bool = False) -> str:
+    """'Alibaba: ALIEXPRESS new; TAOBAO still listed' ('listed' on a first list)."""
+    words = {**_STATE_WORDS, "new": "listed"} if first else _STATE_WORDS
+    parts = [f"{', '.join(names)} {words[s]}" for s, names in states.items() if names]
+    return f"{operator}: {'; '.join(parts)}"
 
 
 @cache

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from alerts.channels import digest_recipients
-from alerts.digest import DigestInput, Rendered, render, render_template, subject
+from alerts.digest import DigestInput, Rendered, render, render_template, subject, wrap_text
 from alerts.outbox import Queue, queue_message
 from tracker.config import Config, Recipient
 from tracker.diff import Changes
@@ -140,7 +140,7 @@ def digest_for(d: DigestInput, wl: Watchlist, templates_dir: Path | None = None)
         c = mine.changes
         base = render(d, templates_dir)
         head = f"{base.subject}; your watchlist: {len(c.new_entries)} new, {len(c.removed)} removed"
-    text = render_template("watch.txt.j2", mine, templates_dir, wl=wl).strip()
+    text = wrap_text(render_template("watch.txt.j2", mine, templates_dir, wl=wl).strip())
     html = render_template("watch.html.j2", mine, templates_dir, wl=wl)
     return Rendered(head, f"{text}\n\n{base.text}", _after_heading(base.html, html))
 
@@ -165,6 +165,7 @@ def queue_watch_alerts(
         if not moved:
             continue
         text = render_template("watch_alert.txt.j2", mine, config.alerts.templates_dir, wl=wl)
+        text = wrap_text(text)
         head = f"USTR's {d.review_year} Notorious Markets List"
         title = (
             f"Watchlist: {moved[0].name} {_verb(c, moved[0])} {head}"

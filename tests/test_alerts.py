@@ -83,7 +83,7 @@ def test_digest_subject_and_sections(store: Store) -> None:
     assert r.subject == "USTR 2021 Notorious Markets List: 11 new, 7 removed, 66 still listed"
     text = r.text
     assert text.index("NEW MARKETS") < text.index("RETURNING") < text.index("REMOVED")
-    assert "  - ALIEXPRESS (online) https://ustr.gov/2021.pdf#page=8" in text
+    assert "  - ALIEXPRESS (online; Alibaba, China), p. 8" in text  # the link once, at the top
     assert "  - POPCORNTIME -> POPCORN TIME" in text
     assert "the counts agree" in text
     assert 'href="https://ustr.gov/2021.pdf#page=8"' in r.html

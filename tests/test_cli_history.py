@@ -76,7 +76,13 @@ def test_list_json(workdir: tuple[Path, dict[str, str]]) -> None:
         "domains",
         "page",
         "market_id",
+        "excerpt",  # the contract additions: the report's own words and who operates it
+        "operator",
+        "based_in",
     }
+    taobao = next(e for e in doc["entries"] if e["name"] == "TAOBAO")
+    assert (taobao["operator"], taobao["based_in"]) == ("Alibaba", "China")
+    assert taobao["excerpt"]
 
 
 def test_diff_json_contract(workdir: tuple[Path, dict[str, str]]) -> None:
@@ -89,6 +95,22 @@ def test_diff_json_contract(workdir: tuple[Path, dict[str, str]]) -> None:
         assert isinstance(doc[key], list)
     item = doc["new_entries"][0]
     assert {"market_id", "name", "kind", "country", "years_listed", "first_listed"} <= set(item)
+    assert {"excerpt", "operator"} <= set(item)  # the contract additions
+    assert doc["by_operator"]["Alibaba"] == {"new": ["ALIEXPRESS"], "still_listed": ["TAOBAO"]}
+    assert doc["by_country"]["China"] == {
+        "new": 2,
+        "returning": 0,
+        "removed": 1,
+        "still_listed": 13,
+    }
+    assert doc["by_kind"]["online"] == {
+        "listed": 42,
+        "before": 39,
+        "new": 9,
+        "returning": 0,
+        "removed": 6,
+        "still_listed": 33,
+    }
     assert doc["renamed"] == [{**doc["renamed"][0], "old_name": "POPCORNTIME"}]
     assert cli("-q", "diff", "2020", "2021", "--json", cwd=cwd, env=env).json() == doc
 
@@ -117,6 +139,10 @@ def test_history(workdir: tuple[Path, dict[str, str]]) -> None:
     assert [li["name"] for li in doc["listings"]] == ["POPCORNTIME", "POPCORN TIME"]
     missing = cli("-q", "history", "Nowhere Market", cwd=cwd, env=env)
     assert missing.code == 1 and "no market named 'Nowhere Market'" in missing.err
+    ali = cli("-q", "history", "AliExpress", cwd=cwd, env=env).out
+    assert "operator: Alibaba (based in China)\n2021: “Right holders report" in ali
+    listing = cli("-q", "history", "Taobao", "--json", cwd=cwd, env=env).json()["listings"][-1]
+    assert (listing["operator"], listing["based_in"]) == ("Alibaba", "China")
 
 
 def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
@@ -124,6 +150,8 @@ def test_export_csv_and_json(workdir: tuple[Path, dict[str, str]]) -> None:
     rows = list(csv.DictReader(io.StringIO(cli("-q", "export", cwd=cwd, env=env).out)))
     assert len(rows) == 73 + 77
     assert rows[0]["review_year"] == "2020" and rows[0]["market_id"]
+    taobao = next(r for r in rows if r["name"] == "TAOBAO")
+    assert (taobao["operator"], taobao["based_in"]) == ("Alibaba", "China")
     doc = json.loads(cli("-q", "export", "--format", "json", cwd=cwd, env=env).out)
     assert [r["name"] for r in doc] == [r["name"] for r in rows]
 

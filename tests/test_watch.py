@@ -113,15 +113,14 @@ def test_a_recipient_watching_china_gets_a_digest_that_opens_with_chinas_changes
     assert set(got) == {"cn@example.org"}  # the desk gets the common digest
     mail = got["cn@example.org"]
     section = mail.text.split("-" * 70)[0]
-    assert section.splitlines()[:3] == [
-        "YOUR WATCHLIST (countries: China)",
-        "New on the list (1)",
-        "  - Yiwu International Trade City (China Commodity City) (physical, China) "
-        "https://ustr.gov/2020.pdf#page=21",
-    ]
-    assert "Still listed (8): Anfu Market, " in section and "Petaling Street" not in section
+    lines = section.splitlines()
+    assert lines[:2] == ["YOUR WATCHLIST (countries: China)", "New on the list (3)"]
+    # online markets count where they are based (the curated operators: tracker/operators.yaml)
+    assert "BAIDU WANGPAN" in lines[2] and "WEIDIAN" in lines[3]
+    assert "Yiwu International Trade City (China Commodity City) (physical, China)" in lines[4]
+    assert "Still listed (11): DHGATE, " in section and "Petaling Street" not in section
     assert "USTR has published the 2020 Review" in mail.text  # the full digest follows
-    assert mail.subject.endswith("; your watchlist: 1 new, 0 removed")
+    assert mail.subject.endswith("; your watchlist: 3 new, 0 removed")
     body = mail.html.split("</h1>", 1)[1]
     assert body.lstrip().startswith('<div style="margin:0 0 16px 0;') and "Your watchlist" in body
 
@@ -130,7 +129,7 @@ def test_only_watched_sends_only_what_matches(history: Store) -> None:
     only = {"address": "cn@example.org", "watch": {"countries": ["China"]}, "only_watched": True}
     mail = personal(history, config(history.url, only), 2020)["cn@example.org"]
     assert mail.subject == (
-        "USTR 2020 Notorious Markets List: 1 new, 0 removed, 8 still listed (your watchlist)"
+        "USTR 2020 Notorious Markets List: 3 new, 0 removed, 11 still listed (your watchlist)"
     )
     assert "Petaling Street" not in mail.text and "Palika Bazaar" not in mail.text
 
@@ -148,7 +147,7 @@ def test_a_watched_market_new_on_the_list_gets_one_alert(history: Store) -> None
     m = alert.message
     assert (m.channel, m.recipient) == ("email", "ali@example.org")
     assert m.subject == "Watchlist: ALIEXPRESS is new on USTR's 2021 Notorious Markets List"
-    assert "  + ALIEXPRESS (online): new, listed for the first time " in m.body_text
+    assert "  + ALIEXPRESS (online, China): new, listed for the first time, p. 8\n" in m.body_text
 
 
 # -- the configuration --------------------------------------------------------------------------

@@ -50,7 +50,13 @@ def changes(tx: Transaction, old: int | None, new: int) -> Changes:
         tx.reports.years_listed(),
         stored,
         tx.reports.possible_matches(new),
+        _positive(tx, new),
     )
+
+
+def _positive(tx: Transaction, year: int) -> tuple[str, ...]:
+    report = tx.reports.current(year)
+    return report.positive if report is not None else ()
 
 
 def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> dict[int, Changes]:
@@ -65,12 +71,21 @@ def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> di
     for p in tx.reports.possible_matches():
         possible.setdefault(p.review_year, []).append(p)
     listed = tx.reports.years_listed()
+    # each year's latest revision (all() is oldest first): its Positive Developments sentences
+    positive = {r.review_year: r.positive for r in tx.reports.all()}
     out = {}
     for year in stored:
         old = year_before(stored, year)
         before = by_year[old] if old is not None else []
         out[year] = compare(
-            old, year, before, by_year[year], listed, stored, possible.get(year, [])
+            old,
+            year,
+            before,
+            by_year[year],
+            listed,
+            stored,
+            possible.get(year, []),
+            positive.get(year, ()),
         )
     return out
 
@@ -234,7 +249,7 @@ class MarketHistory:
             "listings": [
                 {
                     "review_year": li.review_year,
-                    **li.entry.to_json(),
+                    **li.to_json(),
                     "match": li.match,
                     "corrected": (li.review_year, li.entry.name) in self.corrected,
                 }

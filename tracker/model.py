@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
+
+# the outbox's records live in tracker/alerting.py, re-exported here: alerts reads them from
+# tracker.model, one of the three modules of tracker it may import
+from tracker.alerting import NOT_THROUGH as NOT_THROUGH
+from tracker.alerting import AlertKind as AlertKind
+from tracker.alerting import DeliveryStatus as DeliveryStatus
+from tracker.alerting import OutboxItem as OutboxItem
+from tracker.alerting import OutboxMessage as OutboxMessage
 
 Kind = Literal["online", "physical"]
 KINDS: tuple[Kind, Kind] = ("online", "physical")
@@ -23,9 +31,11 @@ class Entry:
     domains: tuple[str, ...] = ()
     heading: str = ""  # the heading as printed (with city or domain), footnote markers removed
     excerpt: str = ""  # the start of the entry's text
+    operator: str | None = None  # online: the company operating it (its text's or curated)
+    based_in: str | None = None  # online: the country it is based in
 
     def to_json(self, full: bool = False) -> dict[str, Any]:
-        """The contract's shape; `full` adds the printed heading and the excerpt."""
+        """The contract's shape; `full` adds the printed heading, excerpt, operator, base."""
         doc: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
@@ -35,7 +45,8 @@ class Entry:
             "page": self.page,
         }
         if full:
-            doc.update(heading=self.heading, excerpt=self.excerpt)
+            doc.update(heading=self.heading, excerpt=self.excerpt, operator=self.operator)
+            doc.update(based_in=self.based_in)
         return doc
 
     @classmethod
@@ -52,6 +63,8 @@ class Entry:
             domains=tuple(doc.get("domains") or ()),
             heading=str(doc.get("heading", "")),
             excerpt=str(doc.get("excerpt", "")),
+            operator=doc.get("operator"),
+            based_in=doc.get("based_in"),
         )
 
 
@@ -157,6 +170,7 @@ class Report:
     entries: tuple[Entry, ...]
     notices: tuple[Notice, ...] = ()
     pages: int = 0
+    positive: tuple[str, ...] = ()  # the sentences of its Positive Developments section
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -191,6 +205,7 @@ class Report:
         if full:
             doc["pages"] = self.pages
             doc["notices"] = [n.to_json() for n in self.notices]
+            doc["positive_developments"] = list(self.positive)
         return doc
 
     @classmethod
@@ -205,6 +220,7 @@ class Report:
             entries=tuple(Entry.from_json(e) for e in doc["entries"]),
             notices=tuple(Notice.from_json(n) for n in doc.get("notices", doc.get("warnings", ()))),
             pages=int(doc.get("pages", 0)),
+            positive=tuple(doc.get("positive_developments") or ()),
         )
 
 
@@ -226,6 +242,7 @@ class StoredReport:
     notices: tuple[Notice, ...] = ()
     pdf_path: str | None = None
     source_page: str | None = None  # the press release that linked it
+    positive: tuple[str, ...] = ()  # the sentences of its Positive Developments section
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -242,7 +259,9 @@ class Listing:
     match: str = ""  # how identity linked it: alias | domain | name | generic-name | fuzzy | new
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.entry.to_json(), "market_id": self.market_id}
+        e, doc = self.entry, self.entry.to_json()
+        words = {"excerpt": e.excerpt, "operator": e.operator, "based_in": e.based_in}
+        return {**doc, "market_id": self.market_id, **words}
 
 
 @dataclass(frozen=True)
@@ -258,15 +277,7 @@ class PossibleMatchRecord:
     reason: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "review_year": self.review_year,
-            "name": self.name,
-            "market_id": self.market_id,
-            "candidate_id": self.candidate_id,
-            "candidate_name": self.candidate_name,
-            "score": self.score,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -347,53 +358,3 @@ class CheckWarning:
     code: WarningCode
     message: str  # one line, as `check --json` "warnings" prints it
     review_year: int | None = None
-
-
-class AlertKind(StrEnum):
-    DIGEST = "digest"
-    OPERATOR = "operator"
-    TEST = "test"
-    NOTICE = "notice"  # a Federal Register comment request, or its correction
-    REMINDER = "reminder"  # a review's deadline is near
-    WATCH = "watch"  # a watched market was added, removed or returns
-    CORRECTION = "correction"  # a list whose digest went out was corrected by a person
-
-
-class DeliveryStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"  # claimed by a process that is sending it
-    SENT = "sent"
-    FAILED = "failed"  # refused for good
-    UNKNOWN = "unknown"  # the sender died mid-transfer: it may have arrived
-
-
-NOT_THROUGH = tuple(s for s in DeliveryStatus if s is not DeliveryStatus.SENT)
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """An alert to deliver once: `dedupe_key` makes it exactly once."""
-
-    dedupe_key: str
-    kind: AlertKind
-    channel: str  # a channel name: email | webhook | apprise
-    recipient: str  # an address, or the key of a webhook or Apprise URL
-    subject: str
-    body_text: str
-    body_html: str | None = None
-    report_id: int | None = None
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A message in the outbox, and how its delivery stands."""
-
-    id: int
-    message: OutboxMessage
-    status: DeliveryStatus
-    phase: str | None  # claimed | data (the server may have started keeping it)
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    next_attempt_at: datetime
-    sent_at: datetime | None

@@ -110,6 +110,8 @@ class ExportRow:
     report_revision: int
     report_sha256: str
     source_url: str | None
+    operator: str | None = None  # online: who operates it
+    based_in: str | None = None  # online: where it is based
     corrected: bool = False  # a person's correction of the list made this listing (`review`)
 
     def to_json(self) -> dict[str, Any]:

@@ -127,10 +127,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     print(f"The {year} Notorious Markets List: {len(listings)} markets")
     rows = [
-        (li.entry.page, li.entry.kind, li.entry.name, li.entry.city, li.entry.country, li.market_id)
-        for li in listings
+        (e.page, e.kind, e.name, e.city, e.country or e.based_in, e.operator, li.market_id)
+        for li, e in ((li, li.entry) for li in listings)
     ]
-    print(table(rows, ("page", "kind", "name", "city", "country", "market id")))
+    print(table(rows, ("page", "kind", "name", "city", "country", "operator", "market id")))
     return 0
 
 
@@ -229,6 +229,7 @@ def _print_record(record: MarketHistory) -> None:
     print(f"listed in {len(years)} year(s): {years_text(years)}")
     if record.former_ids:
         print(f"former ids: {', '.join(record.former_ids)}")
+    _print_words(record)
     rows = [
         (li.review_year, _marked(li, record.corrected), li.entry.city, li.entry.page, li.match)
         for li in record.listings
@@ -246,6 +247,23 @@ def _print_record(record: MarketHistory) -> None:
 
 def _marked(li: Listing, corrected: frozenset[tuple[int, str]]) -> str:
     return li.entry.name + (" *" if (li.review_year, li.entry.name) in corrected else "")
+
+
+def _print_words(record: MarketHistory) -> None:
+    """Who operates it and the latest entry's opening words, when known."""
+    from tracker.quotes import opening
+
+    if not record.listings:
+        return
+    e = record.listings[-1].entry
+    if e.operator or e.based_in:
+        based = f"based in {e.based_in}" if e.based_in else ""
+        print(
+            "operator: "
+            + (f"{e.operator} ({based})" if e.operator and based else e.operator or based)
+        )
+    if quote := opening(e.excerpt):
+        print(f"{record.listings[-1].review_year}: “{quote}” (page {e.page})")
 
 
 def years_text(years: Sequence[int]) -> str:

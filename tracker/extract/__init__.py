@@ -28,7 +28,7 @@ from tracker.extract import classify, reconcile
 from tracker.extract.build import Builder, Found, check_toc
 from tracker.extract.layout import Document, Line, read_document
 from tracker.extract.profile import Profile, measure
-from tracker.extract.sections import find_sections
+from tracker.extract.sections import find_sections, positive_developments
 from tracker.extract.toc import Toc, read_toc
 from tracker.extract.trace import Trace
 from tracker.extract.year import review_year, stated_counts, stated_counts_in, title_of
@@ -89,7 +89,8 @@ def parse(doc: Document, trace: Trace | None = None) -> Report:
     entries = tuple(f.entry for f in sorted(found, key=lambda f: (f.entry.kind != "online", f.key)))
     if not entries:
         raise ExtractionError("no market headings found in the results sections")
-    report = Report(year, title, stated, entries, pages=doc.page_count)
+    positive = positive_developments(lines, profile.body, first - 1)
+    report = Report(year, title, stated, entries, pages=doc.page_count, positive=positive)
     notes += _count_notices(report)
     log.info(
         "extracted %d online and %d physical markets from the %d review (%d notices)",

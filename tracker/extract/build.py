@@ -17,6 +17,7 @@ from tracker.extract.layout import Document, Line
 from tracker.extract.toc import Toc
 from tracker.extract.trace import Role
 from tracker.model import Entry, Notice, NoticeCode
+from tracker.owners import owner_of
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,34 @@ class Builder:
             if head.role is Role.GROUP:
                 group = hd.clean(_readings(reading, head)[0])
             elif head.role in (Role.MARKET, Role.RUNIN):
-                text = _body_text(reading, head)
-                out.append(self._entry(reading, head, text, group, paren_city, notes))
+                parts = _body_parts(reading, head)
+                text = join_lines(parts)
+                found = self._entry(reading, head, text, group, paren_city, notes)
+                out.append(self._with_words(found, parts, text))
+        return out
+
+    def _with_words(self, found: Found, parts: list[str], text: str) -> Found:
+        """The entry's opening words (a word broken at a line end joined unless the report
+        prints it hyphenated elsewhere) and, online, its operator and where it is based."""
+        excerpt = self._running_text(parts)[:400]
+        e = replace(found.entry, excerpt=excerpt)
+        if e.kind == "online":
+            owner = owner_of(e.name, e.domains, text)
+            e = replace(e, operator=owner.operator, based_in=owner.based_in)
+        return replace(found, entry=e)
+
+    def _running_text(self, parts: list[str]) -> str:
+        out = ""
+        for part in (p.replace("\t", " ").strip() for p in parts):
+            if not part:
+                continue
+            if out.endswith("-") and out[-2:-1].isalpha() and part[:1].islower():
+                left = re.findall(r"[\w’'-]+$", out)
+                right = re.findall(r"^[\w’'-]+", part)
+                hyphenated = (left[0] if left else "") + (right[0] if right else "")
+                out = out + part if hyphenated.casefold() in self.doc_words else out[:-1] + part
+            else:
+                out = f"{out} {part}" if out else part
         return out
 
     def _entry(
@@ -85,7 +112,7 @@ class Builder:
                     page=first.page,
                 )
             )
-        entry = replace(entry, heading=hd.clean(heading), excerpt=text[:400])
+        entry = replace(entry, heading=hd.clean(heading), excerpt=text[:400])  # see _with_words
         return Found(entry, (first.page, first.baseline))
 
     def _pick_reading(self, texts: list[str], body_text: str) -> str:
@@ -148,14 +175,14 @@ def _readings(reading: SectionReading, head: Heading) -> list[str]:
     return readings
 
 
-def _body_text(reading: SectionReading, head: Heading) -> str:
+def _body_parts(reading: SectionReading, head: Heading) -> list[str]:
     last = reading.items[head.items[-1]]
     parts = [last.runin.rest] if last.runin else []
     for item in reading.items[head.items[-1] + 1 :]:
         if item.kind != "text":
             break
         parts.append(item.line.plain)
-    return join_lines(parts)
+    return parts
 
 
 def _words(text: str) -> set[str]:

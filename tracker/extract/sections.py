@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 from tracker.errors import ExtractionError
+from tracker.extract.build import join_lines
 from tracker.extract.features import heading_like, styled
 from tracker.extract.layout import Line, Style
 from tracker.model import Kind
+from tracker.quotes import sentences
 
 _NUM = r"(?:[A-Z0-9]{1,3}[.)]\s+)?"  # optional section numbering: "B.", "2)", "IV."
 # "Online Markets", "B. Notorious Online Markets:", "The Physical Marketplaces"
@@ -26,6 +28,29 @@ _END = re.compile(
     r"methodology|table\s+of\s+contents)\b",
     re.I,
 )
+
+
+_POSITIVE = re.compile(rf"^{_NUM}positive\s+developments\b", re.I)
+
+
+def positive_developments(lines: list[Line], body: Style, stop: int) -> tuple[str, ...]:
+    """The sentences of the Positive Developments section (markets delisted or improved), from
+    its heading (and the heading's wrapped lines) to the next section heading or `stop`."""
+    heads = (i for i, ln in enumerate(lines[:stop]) if _POSITIVE.match(ln.plain))
+    start = next((i for i in heads if heading_like(lines[i], body)), None)
+    if start is None:
+        return ()
+    parts: list[str] = []
+    for ln in lines[start + 1 : stop]:
+        if (
+            _END.match(ln.plain)
+            or RESULTS.match(ln.plain)
+            or any(p.match(ln.plain) for p in SECTION.values())
+        ):
+            break
+        if parts or not styled(ln, body):  # the heading's own wrapped lines are not text
+            parts.append(ln.plain)
+    return tuple(sentences(join_lines(parts, dehyphenate=True)))
 
 
 def find_sections(lines: list[Line], body: Style) -> dict[Kind, tuple[int, int]]:

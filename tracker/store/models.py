@@ -44,6 +44,7 @@ class ReportRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     # the extraction's notices as JSON objects (bare strings in rows stored before codes)
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    positive: Mapped[list[str] | None] = mapped_column(JSON)  # Positive Developments sentences
 
 
 class MarketRow(Base):
@@ -76,6 +77,8 @@ class ListingRow(Base):
     domains: Mapped[list[str]] = mapped_column(JSON, default=list)
     page: Mapped[int] = mapped_column(Integer)
     excerpt: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str | None] = mapped_column(Text)  # online: who operates it
+    based_in: Mapped[str | None] = mapped_column(Text)  # online: where it is based
     match: Mapped[str] = mapped_column(String(60))  # the identity rule that placed it
 
 

@@ -188,6 +188,8 @@ def _listing_row(report_id: int, position: int, entry: Entry, placed: Placement)
         domains=list(entry.domains),
         page=entry.page,
         excerpt=entry.excerpt,
+        operator=entry.operator,
+        based_in=entry.based_in,
         match=placed.match,
     )
 
@@ -209,6 +211,7 @@ def _report_row(report: Report, source: ReportSource) -> ReportRow:
         physical_count=counts.physical,
         status=ReportStatus.of(report).value,
         warnings=[n.to_json() for n in report.notices],
+        positive=list(report.positive),
     )
 
 
@@ -231,6 +234,7 @@ def stored_report(row: ReportRow) -> StoredReport:
         notices=tuple(Notice.from_json(w) for w in row.warnings or ()),
         pdf_path=row.pdf_path,
         source_page=row.source_page,
+        positive=tuple(row.positive or ()),
     )
 
 
@@ -248,6 +252,8 @@ def entry(row: ListingRow) -> Entry:
         domains=tuple(row.domains or ()),
         heading=row.heading,
         excerpt=row.excerpt,
+        operator=row.operator,
+        based_in=row.based_in,
     )
 
 
@@ -262,6 +268,8 @@ _LISTING_COLUMNS = (
     ListingRow.domains,
     ListingRow.heading,
     ListingRow.excerpt,
+    ListingRow.operator,
+    ListingRow.based_in,
 )
 
 
@@ -277,9 +285,13 @@ def _listing_of(
     domains: list[str] | None,
     heading: str,
     excerpt: str,
+    operator: str | None = None,
+    based_in: str | None = None,
 ) -> Listing:
     k: Kind = "online" if kind == "online" else "physical"
-    e = Entry(name, k, page, country, city, tuple(domains or ()), heading, excerpt)
+    e = Entry(
+        name, k, page, country, city, tuple(domains or ()), heading, excerpt, operator, based_in
+    )
     return Listing(market_id=market_id, review_year=year, entry=e, match=match)
 
 
@@ -303,4 +315,6 @@ def _export_row(li: ListingRow, r: ReportRow, corrected: bool) -> ExportRow:
         report_sha256=r.sha256,
         source_url=r.source_url,
         corrected=corrected,
+        operator=li.operator,
+        based_in=li.based_in,
     )
