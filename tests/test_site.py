@@ -281,3 +281,28 @@ def test_a_merged_markets_old_page_redirects(store: Store) -> None:
         moved.tags
     )
     assert "Listed in 3 of 3" in Page(text(files, "markets/beta.html")).words()
+
+
+def test_a_held_year_is_not_shown_until_it_is_approved(store: Store) -> None:
+    with store.transaction() as tx:
+        held = tx.reports.current(2021)
+        assert held is not None
+        tx.report_reviews.hold(held.id, HISTORY[2021], [{"message": "counts differ"}])
+    files = render(read_site(store))
+    assert "years/2021.html" not in files and "pdf/2021.pdf" not in files
+    index = Page(text(files, "index.html")).words()
+    assert "The 2020 Notorious Markets List" in index
+    assert "Held for review: the 2021 list read from the report is not shown" in index
+    assert "EVIL" not in index  # the held list's new market is nowhere
+    assert not any(
+        r["review_year"] == "2021"
+        for r in csv.DictReader(io.StringIO(text(files, "data/listings.csv")))
+    )
+    feed = ET.fromstring(text(files, "feed.atom"))
+    assert not [e for e in feed.iter(f"{ATOM}title") if "2021" in (e.text or "")]
+    with store.transaction() as tx:
+        assert tx.report_reviews.release(held.id)
+    files = render(read_site(store))
+    index = Page(text(files, "index.html")).words()
+    assert "years/2021.html" in files and "The 2021 Notorious Markets List" in index
+    assert "Held for review" not in index

@@ -59,18 +59,27 @@ def _positive(tx: Transaction, year: int) -> tuple[str, ...]:
     return report.positive if report is not None else ()
 
 
-def every_diff(tx: Transaction, listings: Sequence[Listing] | None = None) -> dict[int, Changes]:
+def every_diff(
+    tx: Transaction,
+    listings: Sequence[Listing] | None = None,
+    leave_out: frozenset[int] = frozenset(),
+) -> dict[int, Changes]:
     """Each stored year's diff against the stored year before it (the first year's against
     nothing), for the whole history in a few reads: what `changes` answers year by year.
-    `listings`: every current listing (`tx.reports.all_listings()`), when the caller has them."""
-    stored = tx.reports.years()
+    `listings`: every current listing (`tx.reports.all_listings()`), when the caller has them;
+    `leave_out`: years read as if they were not stored (held for review)."""
+    stored = [y for y in tx.reports.years() if y not in leave_out]
     by_year: dict[int, list[Listing]] = {y: [] for y in stored}
     for li in tx.reports.all_listings() if listings is None else listings:
-        by_year[li.review_year].append(li)
+        if li.review_year in by_year:
+            by_year[li.review_year].append(li)
     possible: dict[int, list[PossibleMatchRecord]] = {}
     for p in tx.reports.possible_matches():
         possible.setdefault(p.review_year, []).append(p)
-    listed = tx.reports.years_listed()
+    listed = {
+        market: [y for y in years if y not in leave_out]
+        for market, years in tx.reports.years_listed().items()
+    }
     # each year's latest revision (all() is oldest first): its Positive Developments sentences
     positive = {r.review_year: r.positive for r in tx.reports.all()}
     out = {}

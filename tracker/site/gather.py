@@ -23,10 +23,13 @@ from tracker.store import Transaction
 
 
 def gather(tx: Transaction, base_url: str | None = None, generated_at: str = "") -> SiteData:
-    """Everything the site shows, read through `tx`."""
-    stored = tx.reports.years()
-    listings = tx.reports.all_listings()
-    diffs = every_diff(tx, listings)
+    """Everything the site shows, read through `tx`. A year whose digest is held for review
+    is left out, as if not stored, until a person approves it: the site is read by the same
+    people as the digest."""
+    held = frozenset(tx.report_reviews.held_years())
+    stored = [y for y in tx.reports.years() if y not in held]
+    listings = [li for li in tx.reports.all_listings() if li.review_year not in held]
+    diffs = every_diff(tx, listings, leave_out=held)
     years = []
     for y in stored:
         report = tx.reports.current(y)
@@ -36,11 +39,12 @@ def gather(tx: Transaction, base_url: str | None = None, generated_at: str = "")
     return SiteData(
         years=tuple(years),
         markets=markets,
-        export=tuple(tx.reports.export_rows()),
-        feed=feed_items(tx.reports.all(), diffs),
+        export=tuple(r for r in tx.reports.export_rows() if r.review_year not in held),
+        feed=feed_items([r for r in tx.reports.all() if r.review_year not in held], diffs),
         redirects=tuple(Redirect(old, new) for old, new in sorted(tx.markets.redirects().items())),
         base_url=base_url,
         generated_at=generated_at,
+        held=tuple(sorted(held)),
     )
 
 

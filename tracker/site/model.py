@@ -133,6 +133,7 @@ class SiteData:
     redirects: tuple[Redirect, ...] = ()
     base_url: str | None = None  # where the site is published (absolute feed links)
     generated_at: str = ""  # shown on the pages; not part of the fingerprint
+    held: tuple[int, ...] = ()  # stored years held for review: not shown until approved
 
     @property
     def latest(self) -> YearReport | None:
