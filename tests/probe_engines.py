@@ -112,6 +112,9 @@ def main() -> int:
                 diffs = pdfgen.compare(got, truth)
                 silent += bool(diffs) and not flagged
                 alarms += not diffs and flagged
+                if not diffs and flagged:
+                    doubts = [n.message for n in report.notices if n.code in DOUBTFUL]
+                    print(f"\nALARM {label}: exact, but flagged: {doubts}")
                 a, b, c = entry_scores(got, truth)
                 tp, ext, exp = tp + a, ext + b, exp + c
                 total += 1
