@@ -58,6 +58,15 @@ class HttpConfig(_Model):
     backoff_s: float = Field(2.0, ge=0)  # first retry delay, doubled each time
 
 
+class DiscoveryConfig(_Model):
+    """Bounds on one check's discovery (tracker.crawl): its time, and how many report links it
+    may fetch that were never seen; more is an operator alert, not a download storm."""
+
+    max_new_reports: int = Field(3, ge=1)  # per check, on a history that has reports
+    max_backfill_reports: int = Field(40, ge=1)  # per baseline or backfill
+    deadline_s: float = Field(120, gt=0)  # reading and parsing pages; the rest waits
+
+
 class ScheduleConfig(_Model):
     cron: str = "0 7 * * *"
     timezone: str = "America/New_York"
@@ -233,6 +242,7 @@ class Config(_Model):
     database_url: str = "sqlite:///state/tracker.db"
     sources: tuple[str, ...] = DEFAULT_SOURCES
     http: HttpConfig = HttpConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
     aliases: dict[str, str] = {}
