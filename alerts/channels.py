@@ -208,6 +208,8 @@ class WebhookChannel:
             raise Transient(
                 f"webhook {message.recipient}: no answer in {self.timeout_s:g} s"
             ) from exc
+        except requests.RequestException as exc:  # an invalid URL: the message would show it
+            raise Permanent(f"webhook {message.recipient}: {type(exc).__name__}") from None
         if resp.status_code >= 300:
             error = f"webhook {message.recipient}: answered {resp.status_code} {resp.reason}"
             if resp.status_code in (408, 429) or resp.status_code >= 500:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,6 +29,7 @@ from pydantic import (
 
 from tracker import __version__
 from tracker.errors import ConfigError
+from tracker.origins import Origins, check_secret_url, check_url, entry_origins
 
 DEFAULT_SOURCES = (
     "https://ustr.gov/issue-areas/intellectual-property/notorious-markets-list",
@@ -51,7 +54,9 @@ class HttpConfig(_Model):
     @field_validator("allowed_hosts")
     @classmethod
     def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(h.strip().lower() for h in value)
+        for entry in value:
+            entry_origins(entry)  # a host, or scheme://host[:port]
+        return tuple(h.strip().lower().rstrip("/") for h in value)
 
     min_delay_s: float = Field(2.0, ge=0)  # between two requests to the same host
     max_listing_pages: int = Field(3, ge=1)  # pages of a paginated press listing to read
@@ -182,6 +187,11 @@ class EmailConfig(_Model):
 class WebhookConfig(_Model):
     url: str
 
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return check_secret_url(value)
+
 
 class AlertsConfig(_Model):
     email: EmailConfig = EmailConfig()
@@ -240,7 +250,7 @@ class FederalRegisterConfig(_Model):
 class Config(_Model):
     state_dir: Path = Path("state")
     database_url: str = "sqlite:///state/tracker.db"
-    sources: tuple[str, ...] = DEFAULT_SOURCES
+    sources: tuple[Annotated[str, AfterValidator(check_url)], ...] = DEFAULT_SOURCES
     http: HttpConfig = HttpConfig()
     discovery: DiscoveryConfig = DiscoveryConfig()
     schedule: ScheduleConfig = ScheduleConfig()
@@ -251,6 +261,15 @@ class Config(_Model):
     http_status: HttpStatusConfig = HttpStatusConfig()
     report: ReportConfig = ReportConfig()
     federal_register: FederalRegisterConfig = FederalRegisterConfig()
+
+    @property
+    def origins(self) -> Origins:
+        """Where fetching may go (tracker.origins): the seed pages' origins, the Federal
+        Register API's when its host is allowed, and `http.allowed_hosts`."""
+        hosts = Origins.of(self.http.allowed_hosts).hosts
+        api = self.federal_register.api_url
+        extra = [api] if (urlsplit(api).hostname or "").lower() in hosts else []
+        return Origins.of(self.http.allowed_hosts, [*self.sources, *extra])
 
     @model_validator(mode="after")
     def _report_to_serve(self) -> Config:

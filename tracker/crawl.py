@@ -142,7 +142,7 @@ class _Crawler:
             return None
         if page.not_modified:
             return None
-        found = parse_page(page.url, page.text, self.config.http.allowed_hosts, self.deadline)
+        found = parse_page(page.url, page.text, self.fetcher.origins, self.deadline)
         if found.bot_wall:
             raise BlockedError(
                 f"{url}: answered a bot-check page: the source is blocking this client"

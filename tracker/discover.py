@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
 from tracker import htmllinks
+from tracker.origins import Origins
 
 _NML = re.compile(r"notorious\s+markets?|\bNML\b|out-of-cycle\s+review", re.I)
 _OTHER = re.compile(
@@ -62,17 +63,18 @@ class PageLinks:
 
 
 def parse_page(
-    url: str, html: str, allowed_hosts: Iterable[str], deadline: float | None = None
+    url: str, html: str, allowed: Origins | Iterable[str], deadline: float | None = None
 ) -> PageLinks:
-    """The page's links, in one pass (tracker.htmllinks); `Overtime` past `deadline`."""
-    allowed = {h.lower() for h in allowed_hosts}
+    """The page's links, in one pass (tracker.htmllinks); `Overtime` past `deadline`. Links
+    outside the `allowed` origins (or hosts, as `http.allowed_hosts` names them) are ignored."""
+    origins = allowed if isinstance(allowed, Origins) else Origins.of(allowed)
     page = htmllinks.parse(html, deadline)
     reports: dict[str, ReportLink] = {}
     releases: dict[str, None] = {}
     pages: dict[str, None] = {}
     for a in page.links:
         target = _absolute(url, a.href)
-        if target is None or (urlsplit(target).hostname or "").lower() not in allowed:
+        if target is None or not origins.allows(target):
             continue
         path = urlsplit(target).path
         if path.lower().endswith(".pdf"):

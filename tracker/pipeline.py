@@ -90,7 +90,12 @@ def run_check(
         empty = not tx.reports.years()
         run_id = tx.runs.start(trigger)
     mode = RunMode.of(empty=empty, backfill=backfill, notify_baseline=notify_baseline)
-    check = _Check(config, store, mode, fetcher or Fetcher(config.http, config.reports_dir, cancel))
+    check = _Check(
+        config,
+        store,
+        mode,
+        fetcher or Fetcher(config.http, config.reports_dir, cancel, config.origins),
+    )
     try:
         stopped = check.run(progress)
         if not stopped and not backfill:

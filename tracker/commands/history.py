@@ -64,6 +64,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tracker.model import IngestStatus, ReportStatus, count_mismatches
 
     config = load_config(args)
+    if args.url is not None and not config.origins.allows(args.url):
+        from tracker.origins import excerpt
+
+        raise UsageError(
+            f"--url: expected an http(s) URL on an allowed origin ({config.origins}), "
+            f"got {excerpt(args.url)}"
+        )
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
     with open_store(config) as store:
