@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -28,6 +27,7 @@ from pydantic import (
 )
 
 from tracker import __version__
+from tracker.configfile import describe, read_yaml
 from tracker.errors import ConfigError
 from tracker.origins import Origins, check_secret_url, check_url, entry_origins
 
@@ -290,12 +290,7 @@ def load(path: str | Path | None = None) -> Config:
     label = str(path or os.environ.get("TRACKER_CONFIG") or "config.yaml")
     raw: Any = {}
     if file.is_file():
-        try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{label}: not valid YAML: {exc}".replace("\n", " ")) from exc
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read: {exc.strerror}") from exc
+        raw = read_yaml(file, label) or {}
         if not isinstance(raw, dict):
             raise ConfigError(f"{label}: expected a mapping of keys at the top level")
     elif explicit:
@@ -305,7 +300,7 @@ def load(path: str | Path | None = None) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(label, exc)) from None
+        raise ConfigError(describe(label, exc, Config)) from None
     base = file.resolve().parent if file.is_file() else Path.cwd()
     return _resolve(config, base)
 
@@ -336,57 +331,3 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     if m and m.group(2) != ":memory:":
         return f"{m.group(1)}{base / m.group(2)}"
     return url
-
-
-_EXPECTED = {
-    "int_parsing": "expected an integer",
-    "int_type": "expected an integer",
-    "int_from_float": "expected an integer",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "string_type": "expected a string",
-    "list_type": "expected a list",
-    "tuple_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "path_type": "expected a path",
-}
-
-
-def _describe(label: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        where = ".".join(loc) or "(top level)"
-        if err["type"] == "extra_forbidden":
-            valid = ", ".join(sorted(_fields_at(loc[:-1])))
-            lines.append(f"{label}: {where}: unknown key (valid keys: {valid})")
-        elif err["type"] in _EXPECTED:
-            lines.append(f"{label}: {where}: {_EXPECTED[err['type']]}, got {err['input']!r}")
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            got = (
-                "" if "got" in msg or isinstance(err["input"], dict) else f", got {err['input']!r}"
-            )
-            lines.append(f"{label}: {where}: {msg[:1].lower()}{msg[1:]}{got}")
-    return "\n".join(lines)
-
-
-def _fields_at(loc: list[str]) -> list[str]:
-    model: Any = Config
-    for part in loc:
-        if part.isdigit():
-            continue
-        field = model.model_fields.get(part)
-        annotation = getattr(field, "annotation", None)
-        args = getattr(annotation, "__args__", ()) or ()
-        model = next(
-            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
-            None,
-        )
-        if model is None:
-            return []
-    return list(model.model_fields)
