@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 _BOUNDS = {
     WarningCode.TOO_MANY_REPORTS: "discovery found more new reports than it may fetch",
     WarningCode.DISCOVERY_OVERTIME: "discovery ran out of time",
+    WarningCode.DATABASE_REPLACED: "the history database is missing or replaced",
 }
 
 

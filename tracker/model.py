@@ -340,6 +340,7 @@ class WarningCode(StrEnum):
     FEDERAL_REGISTER = "federal-register"  # the Federal Register could not be asked or read
     TOO_MANY_REPORTS = "too-many-reports"  # more new report links than discovery allows
     DISCOVERY_OVERTIME = "discovery-overtime"  # discovery ran out of its time
+    DATABASE_REPLACED = "database-replaced"  # not the database the state_dir was used with
 
 
 @dataclass(frozen=True)

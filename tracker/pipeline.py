@@ -18,6 +18,7 @@ from alerts import operators, samples, watch
 from alerts.digest import DigestInput, Rendered, render
 from alerts.outbox import DeliveryStats, deliver, queue_digest
 from alerts.review import queue_review
+from tracker import dbidentity
 from tracker.config import Config
 from tracker.crawl import Target, crawl
 from tracker.diff import Changes
@@ -90,12 +91,8 @@ def run_check(
         empty = not tx.reports.years()
         run_id = tx.runs.start(trigger)
     mode = RunMode.of(empty=empty, backfill=backfill, notify_baseline=notify_baseline)
-    check = _Check(
-        config,
-        store,
-        mode,
-        fetcher or Fetcher(config.http, config.reports_dir, cancel, config.origins),
-    )
+    fetcher = fetcher or Fetcher(config.http, config.reports_dir, cancel, config.origins)
+    check = _Check(config, store, mode, fetcher)
     try:
         stopped = check.run(progress)
         if not stopped and not backfill:
@@ -149,6 +146,7 @@ class _Check:
         return stopped
 
     def _run(self, progress: Progress | None) -> None:
+        dbidentity.verify(self.config, self.store, self.warn)  # never a silent new baseline
         full = self.mode is not RunMode.CHECK
         with self.store.transaction() as tx:
             cache, known = tx.cache.all(), tx.cache.reports()
