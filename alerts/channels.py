@@ -66,6 +66,12 @@ class Channel(Protocol):
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None: ...
 
 
+def slack_escape(text: str) -> str:
+    """Text made inert for Slack's mrkdwn: `<!channel>` and `<url|text>` are control
+    sequences, so `&`, `<` and `>` are escaped (Slack's own rule)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def url_key(url: str) -> str:
     """How a webhook or Apprise URL is named in the database and logs: never the URL itself,
     which often carries a secret token."""
@@ -197,7 +203,7 @@ class WebhookChannel:
         url = self.urls.get(message.recipient)
         if url is None:
             raise Permanent(f"webhook {message.recipient} is no longer configured")
-        text = f"*{message.subject}*\n{message.text}"[:3500]
+        text = f"*{slack_escape(message.subject)}*\n{slack_escape(message.text)}"[:3500]
         payload = {"text": text, "subject": message.subject, "body": message.text}
         on_commit()
         try:

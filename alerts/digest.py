@@ -7,7 +7,8 @@ only, no external assets, so that it reads the same in every mail client.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,18 @@ def render(d: DigestInput, templates_dir: Path | None = None) -> Rendered:
     )
 
 
+def web_url(url: str | None) -> str | None:
+    """A URL fit for a link: http(s) only (a stored `javascript:` URL never becomes one)."""
+    return url if url and re.match(r"^https?://[^\s/]", url.strip(), re.I) else None
+
+
 def _context(d: DigestInput) -> dict[str, Any]:
+    d = replace(
+        d,
+        report_url=web_url(d.report_url),
+        press_release_url=web_url(d.press_release_url),
+        old_report_url=web_url(d.old_report_url),
+    )
     c = d.changes
 
     def link(item: Item, url: str | None) -> str | None:
