@@ -203,8 +203,8 @@ class Fetcher:
                 resp.close()
                 if not self.origins.allows(location):
                     raise SourceError(
-                        f"{url}: redirects to {location[:200]}, outside the allowed origins "
-                        f"({self.origins})"
+                        f"{url}: redirects to {location[:200]}, outside http.allowed_hosts "
+                        f"(the allowed origins: {self.origins})"
                     )
                 current = location
                 continue
