@@ -68,7 +68,7 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         sched = self.config.schedule
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # SIGHUP: a clean stop too
             signal.signal(sig, self._on_stop)
         signal.signal(signal.SIGUSR1, self._on_check_now)
         self.store.migrate(in_child=True)  # after the handlers: a signal now is not fatal

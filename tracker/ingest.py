@@ -136,10 +136,10 @@ def ingest_file(
     if existing:
         log.info("%s is already stored as the %d review", path, existing.review_year)
         return IngestResult(IngestStatus.UNCHANGED, existing)
-    from tracker.extract import extract
+    from tracker.sandbox import extract_isolated
 
-    try:
-        report = extract(data)
+    try:  # in a child process, with check's time and memory limits
+        report = extract_isolated(path, config.extraction)
     except TrackerError as exc:
         raise ExtractionError(f"{path}: {exc}") from exc
     pdf = store_pdf(config.reports_dir, data)
