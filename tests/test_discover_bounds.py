@@ -91,6 +91,8 @@ def test_a_page_of_report_links_is_an_alert_not_a_download_storm(world: Any) -> 
     fetched = [i for i in range(10) if site.count(f"/files/r{i}.pdf")]
     assert fetched == [8, 9]  # the newest years, named by the links' own words
     assert site.count("/files/plain.pdf") == 0
+    # the downloads that failed extraction are not left in the archive without a row
+    assert len(list((world[3] / "state" / "reports").glob("*.pdf"))) == 1  # 2020's report
     (capped,) = [w for w in result.warnings if w.code is WarningCode.TOO_MANY_REPORTS]
     assert "11 new report links, more than discovery.max_new_reports (2)" in capped.message
     subjects = [m["Subject"] for m in smtp.handler.messages if m["To"] == "ops@example.org"]

@@ -302,7 +302,26 @@ def load(path: str | Path | None = None) -> Config:
     except ValidationError as exc:
         raise ConfigError(describe(label, exc, Config)) from None
     base = file.resolve().parent if file.is_file() else Path.cwd()
-    return _resolve(config, base)
+    resolved = _resolve(config, base)
+    _folders_possible(label, resolved)
+    return resolved
+
+
+def _folders_possible(label: str, config: Config) -> None:
+    """state_dir (and a SQLite file's folder) must be folders or creatable as folders: a path
+    under a regular file is a configuration error, not an `unexpected error` later."""
+    m = re.match(r"^sqlite(?:\+\w+)?:///(.+)$", config.database_url)
+    paths = [("state_dir", config.state_dir)]
+    if m and m.group(1) != ":memory:":
+        paths.append(("database_url", Path(m.group(1)).parent))
+    for key, path in paths:
+        for folder in (path, *path.parents):
+            if folder.exists():
+                if not folder.is_dir():
+                    raise ConfigError(
+                        f"{label}: {key}: {path} is under {folder}, a file, not a folder"
+                    )
+                break
 
 
 def _resolve(config: Config, base: Path) -> Config:

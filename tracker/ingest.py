@@ -63,7 +63,7 @@ def save_report(
     )
 
 
-def _forget_unstored(store: Store, pdf: Path, digest: str) -> None:
+def forget_unstored(store: Store, pdf: Path, digest: str) -> None:
     """The archive holds stored reports only: drop the file unless a report row has it (a
     concurrent ingest of the same bytes may have stored it meanwhile)."""
     try:
@@ -148,7 +148,7 @@ def ingest_file(
             source = ReportSource(digest, url, pdf_path=str(pdf))
             result = save_report(tx, report, source, curation(config), force_revision)
     except BaseException:
-        _forget_unstored(store, pdf, digest)
+        forget_unstored(store, pdf, digest)
         raise
     log.info(
         "stored the %d review (revision %d): %d online, %d physical, %d new markets",

@@ -25,7 +25,7 @@ from tracker.diff import Changes
 from tracker.errors import BlockedError, ExtractionError, SourceError, Stopped, TrackerError
 from tracker.fetch import Fetcher, PdfResult
 from tracker.history import changes, latest_year, year_before, year_digest
-from tracker.ingest import curation, save_report
+from tracker.ingest import curation, forget_unstored, save_report
 from tracker.model import (
     AlertKind,
     CheckStatus,
@@ -214,6 +214,7 @@ class _Check:
         except Stopped:
             raise
         except TrackerError as exc:
+            forget_unstored(self.store, pdf.path, pdf.sha256)  # the archive holds reports only
             raise ExtractionError(f"{target.url}: {exc}") from exc
         if target.year is not None and target.year != report.review_year:
             message = (
