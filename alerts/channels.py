@@ -66,6 +66,12 @@ class Channel(Protocol):
     def send(self, message: Outgoing, on_commit: Callable[[], None]) -> None: ...
 
 
+def slack_escape(text: str) -> str:
+    """Text made inert for Slack's mrkdwn: `<!channel>` and `<url|text>` are control
+    sequences, so `&`, `<` and `>` are escaped (Slack's own rule)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def url_key(url: str) -> str:
     """How a webhook or Apprise URL is named in the database and logs: never the URL itself,
     which often carries a secret token."""
@@ -197,7 +203,7 @@ class WebhookChannel:
         url = self.urls.get(message.recipient)
         if url is None:
             raise Permanent(f"webhook {message.recipient} is no longer configured")
-        text = f"*{_slack(message.subject)}*\n{_slack(message.text)}"[:3500]
+        text = f"*{slack_escape(message.subject)}*\n{slack_escape(message.text)}"[:3500]
         payload = {"text": text, "subject": message.subject, "body": message.text}
         on_commit()
         try:
@@ -208,6 +214,8 @@ class WebhookChannel:
             raise Transient(
                 f"webhook {message.recipient}: no answer in {self.timeout_s:g} s"
             ) from exc
+        except requests.RequestException as exc:  # an invalid URL: the message would show it
+            raise Permanent(f"webhook {message.recipient}: {type(exc).__name__}") from None
         if resp.status_code >= 300:
             error = f"webhook {message.recipient}: answered {resp.status_code} {resp.reason}"
             if resp.status_code in (408, 429) or resp.status_code >= 500:
@@ -246,11 +254,6 @@ class AppriseChannel:
 CHANNELS: dict[str, type[Channel]] = {
     c.name: c for c in (SmtpChannel, WebhookChannel, AppriseChannel)
 }
-
-
-def _slack(text: str) -> str:
-    """Slack's control characters escaped: a market named `<!channel>` pings nobody."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def channel(name: str, config: Config) -> Channel:

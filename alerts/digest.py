@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,18 @@ def wrap_text(text: str, width: int = WIDTH) -> str:
     return "\n".join(out)
 
 
+def web_url(url: str | None) -> str | None:
+    """A URL fit for a link: http(s) only (a stored `javascript:` URL never becomes one)."""
+    return url if url and re.match(r"^https?://[^\s/]", url.strip(), re.I) else None
+
+
 def _context(d: DigestInput) -> dict[str, Any]:
+    d = replace(
+        d,
+        report_url=web_url(d.report_url),
+        press_release_url=web_url(d.press_release_url),
+        old_report_url=web_url(d.old_report_url),
+    )
     c = d.changes
 
     def link(item: Item, url: str | None) -> str | None:

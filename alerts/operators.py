@@ -26,6 +26,13 @@ from tracker.model import (
 
 log = logging.getLogger(__name__)
 
+# discovery's bounds, met: the subject of the operators' alert
+_BOUNDS = {
+    WarningCode.TOO_MANY_REPORTS: "discovery found more new reports than it may fetch",
+    WarningCode.DISCOVERY_OVERTIME: "discovery ran out of time",
+    WarningCode.DATABASE_REPLACED: "the history database is missing or replaced",
+}
+
 
 @dataclass(frozen=True)
 class CheckFacts:
@@ -83,6 +90,11 @@ def after_check(outbox: Outbox, config: Config, facts: CheckFacts) -> int:
             )
             for w in facts.warnings
             if w.code is WarningCode.LAYOUT_CHANGED
+        )
+        + sum(
+            raise_problem(outbox, config, w.code.value, _BOUNDS[w.code], f"  {w.message}\n")
+            for w in facts.warnings
+            if w.code in _BOUNDS
         )
         + after_delivery(outbox, config)
     )

@@ -109,6 +109,10 @@ def main() -> int:
     for what, count in errors.most_common(8):
         print(f"  {count:>4}  {what}")
     print(f"slowest: {slowest[0]:.2f} s ({slowest[1]})")
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"largest extraction child: {peak:.0f} MB peak RSS")
     for line in crashes:
         print(f"CRASH {line}")
     return 1 if crashes else 0

@@ -135,13 +135,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
-    report, trace = explain(args.pdf)
+    if args.explain:  # the trace is made in this process
+        report, trace = explain(args.pdf)
+    else:  # in a child process, with check's time and memory limits
+        from tracker.config import load
+        from tracker.sandbox import extract_isolated
+
+        report, trace = extract_isolated(args.pdf, load(args.config).extraction), None
     if args.json:
         doc = report.to_json()
-        if args.explain:
+        if trace is not None:
             doc["explain"] = trace.render(args.page).splitlines()
         print_json(doc)
-    elif args.explain:
+    elif trace is not None:
         print(trace.render(args.page))
     else:
         print(render_report(report))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,7 +27,9 @@ from pydantic import (
 )
 
 from tracker import __version__
+from tracker.configfile import describe, read_yaml
 from tracker.errors import ConfigError
+from tracker.origins import Origins, check_secret_url, check_url, entry_origins
 
 DEFAULT_SOURCES = (
     "https://ustr.gov/issue-areas/intellectual-property/notorious-markets-list",
@@ -51,11 +54,22 @@ class HttpConfig(_Model):
     @field_validator("allowed_hosts")
     @classmethod
     def _lower(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(h.strip().lower() for h in value)
+        for entry in value:
+            entry_origins(entry)  # a host, or scheme://host[:port]
+        return tuple(h.strip().lower().rstrip("/") for h in value)
 
     min_delay_s: float = Field(2.0, ge=0)  # between two requests to the same host
     max_listing_pages: int = Field(3, ge=1)  # pages of a paginated press listing to read
     backoff_s: float = Field(2.0, ge=0)  # first retry delay, doubled each time
+
+
+class DiscoveryConfig(_Model):
+    """Bounds on one check's discovery (tracker.crawl): its time, and how many report links it
+    may fetch that were never seen; more is an operator alert, not a download storm."""
+
+    max_new_reports: int = Field(3, ge=1)  # per check, on a history that has reports
+    max_backfill_reports: int = Field(40, ge=1)  # per baseline or backfill
+    deadline_s: float = Field(120, gt=0)  # reading and parsing pages; the rest waits
 
 
 class ScheduleConfig(_Model):
@@ -173,6 +187,11 @@ class EmailConfig(_Model):
 class WebhookConfig(_Model):
     url: str
 
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return check_secret_url(value)
+
 
 class AlertsConfig(_Model):
     email: EmailConfig = EmailConfig()
@@ -232,8 +251,9 @@ class FederalRegisterConfig(_Model):
 class Config(_Model):
     state_dir: Path = Path("state")
     database_url: str = "sqlite:///state/tracker.db"
-    sources: tuple[str, ...] = DEFAULT_SOURCES
+    sources: tuple[Annotated[str, AfterValidator(check_url)], ...] = DEFAULT_SOURCES
     http: HttpConfig = HttpConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
     aliases: dict[str, str] = {}
@@ -242,6 +262,15 @@ class Config(_Model):
     http_status: HttpStatusConfig = HttpStatusConfig()
     report: ReportConfig = ReportConfig()
     federal_register: FederalRegisterConfig = FederalRegisterConfig()
+
+    @property
+    def origins(self) -> Origins:
+        """Where fetching may go (tracker.origins): the seed pages' origins, the Federal
+        Register API's when its host is allowed, and `http.allowed_hosts`."""
+        hosts = Origins.of(self.http.allowed_hosts).hosts
+        api = self.federal_register.api_url
+        extra = [api] if (urlsplit(api).hostname or "").lower() in hosts else []
+        return Origins.of(self.http.allowed_hosts, [*self.sources, *extra])
 
     @model_validator(mode="after")
     def _report_to_serve(self) -> Config:
@@ -262,12 +291,7 @@ def load(path: str | Path | None = None) -> Config:
     label = str(path or os.environ.get("TRACKER_CONFIG") or "config.yaml")
     raw: Any = {}
     if file.is_file():
-        try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{label}: not valid YAML: {exc}".replace("\n", " ")) from exc
-        except OSError as exc:
-            raise ConfigError(f"{label}: cannot read: {exc.strerror}") from exc
+        raw = read_yaml(file, label) or {}
         if not isinstance(raw, dict):
             raise ConfigError(f"{label}: expected a mapping of keys at the top level")
     elif explicit:
@@ -277,9 +301,28 @@ def load(path: str | Path | None = None) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_describe(label, exc)) from None
+        raise ConfigError(describe(label, exc, Config)) from None
     base = file.resolve().parent if file.is_file() else Path.cwd()
-    return _resolve(config, base)
+    resolved = _resolve(config, base)
+    _folders_possible(label, resolved)
+    return resolved
+
+
+def _folders_possible(label: str, config: Config) -> None:
+    """state_dir (and a SQLite file's folder) must be folders or creatable as folders: a path
+    under a regular file is a configuration error, not an `unexpected error` later."""
+    m = re.match(r"^sqlite(?:\+\w+)?:///(.+)$", config.database_url)
+    paths = [("state_dir", config.state_dir)]
+    if m and m.group(1) != ":memory:":
+        paths.append(("database_url", Path(m.group(1)).parent))
+    for key, path in paths:
+        for folder in (path, *path.parents):
+            if folder.exists():
+                if not folder.is_dir():
+                    raise ConfigError(
+                        f"{label}: {key}: {path} is under {folder}, a file, not a folder"
+                    )
+                break
 
 
 def _resolve(config: Config, base: Path) -> Config:
@@ -308,57 +351,3 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     if m and m.group(2) != ":memory:":
         return f"{m.group(1)}{base / m.group(2)}"
     return url
-
-
-_EXPECTED = {
-    "int_parsing": "expected an integer",
-    "int_type": "expected an integer",
-    "int_from_float": "expected an integer",
-    "float_parsing": "expected a number",
-    "float_type": "expected a number",
-    "bool_parsing": "expected true or false",
-    "bool_type": "expected true or false",
-    "string_type": "expected a string",
-    "list_type": "expected a list",
-    "tuple_type": "expected a list",
-    "dict_type": "expected a mapping",
-    "model_type": "expected a mapping",
-    "model_attributes_type": "expected a mapping",
-    "path_type": "expected a path",
-}
-
-
-def _describe(label: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        where = ".".join(loc) or "(top level)"
-        if err["type"] == "extra_forbidden":
-            valid = ", ".join(sorted(_fields_at(loc[:-1])))
-            lines.append(f"{label}: {where}: unknown key (valid keys: {valid})")
-        elif err["type"] in _EXPECTED:
-            lines.append(f"{label}: {where}: {_EXPECTED[err['type']]}, got {err['input']!r}")
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            got = (
-                "" if "got" in msg or isinstance(err["input"], dict) else f", got {err['input']!r}"
-            )
-            lines.append(f"{label}: {where}: {msg[:1].lower()}{msg[1:]}{got}")
-    return "\n".join(lines)
-
-
-def _fields_at(loc: list[str]) -> list[str]:
-    model: Any = Config
-    for part in loc:
-        if part.isdigit():
-            continue
-        field = model.model_fields.get(part)
-        annotation = getattr(field, "annotation", None)
-        args = getattr(annotation, "__args__", ()) or ()
-        model = next(
-            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
-            None,
-        )
-        if model is None:
-            return []
-    return list(model.model_fields)

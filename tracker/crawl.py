@@ -10,6 +10,7 @@ known report URL, asked only if it changed.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +19,7 @@ from tracker.config import Config
 from tracker.discover import PageLinks, ReportLink, is_press_release, parse_page
 from tracker.errors import BlockedError, SourceError
 from tracker.fetch import Fetcher, Validators
+from tracker.htmllinks import Overtime
 from tracker.model import CheckWarning, WarningCode
 from tracker.records import CacheEntry
 
@@ -96,12 +98,19 @@ class _Crawler:
         self.queue: list[tuple[str, str | None]] = [(url, None) for url in config.sources]
         self.queued = set(config.sources)
         self.followed = 0  # press releases followed so far
+        self.deadline = time.monotonic() + config.discovery.deadline_s
 
     def run(self, known: Sequence[CacheEntry]) -> Crawl:
         while self.queue:
             url, parent = self.queue.pop(0)
             self.out.parent[url] = parent
-            found = self._read(url, parent)
+            try:
+                if time.monotonic() > self.deadline:
+                    raise Overtime
+                found = self._read(url, parent)
+            except Overtime:
+                self._overtime(url)
+                break
             if found is not None:
                 self._follow(url, found)
         self.out.targets = self._new_targets(known) + [
@@ -133,7 +142,7 @@ class _Crawler:
             return None
         if page.not_modified:
             return None
-        found = parse_page(page.url, page.text, self.config.http.allowed_hosts)
+        found = parse_page(page.url, page.text, self.fetcher.origins, self.deadline)
         if found.bot_wall:
             raise BlockedError(
                 f"{url}: answered a bot-check page: the source is blocking this client"
@@ -178,17 +187,68 @@ class _Crawler:
                 self.queue.append((page_url, url))
         self.followed += min(len(fresh), room)
 
+    def _overtime(self, url: str) -> None:
+        """Out of time: the pages not read yet are read next time (their parents too)."""
+        left = [(url, self.out.parent.get(url)), *self.queue]
+        self.queue = []
+        for page, parent in left:
+            self.out.incomplete.add(parent or page)
+        self.warn(
+            CheckWarning(
+                WarningCode.DISCOVERY_OVERTIME,
+                f"discovery stopped after discovery.deadline_s "
+                f"({self.config.discovery.deadline_s:g} s) at {url}: {len(left)} page(s) "
+                "left for the next check",
+            )
+        )
+
     def _new_targets(self, known: Sequence[CacheEntry]) -> list[Target]:
+        """The links never stored, the strongest evidence first within the cap, then in the
+        order they are processed: oldest year first."""
         stored = {c.url for c in known}
+        fresh = [link for url, link in self.links.items() if url not in stored]
+        cap = self._cap(bool(known))
+        fresh.sort(key=lambda link: (-link.evidence, -(link.review_year or 0)))
+        if len(fresh) > cap:
+            self._capped(fresh, cap)
+            fresh = fresh[:cap]
         targets = [
             Target(
-                url, link.review_year, None, link.source if is_press_release(link.source) else None
+                link.url,
+                link.review_year,
+                None,
+                link.source if is_press_release(link.source) else None,
             )
-            for url, link in self.links.items()
-            if url not in stored
+            for link in fresh
         ]
         targets.sort(key=lambda t: (t.year is None, t.year or 0))
         return targets
+
+    def _cap(self, has_reports: bool) -> int:
+        bounds = self.config.discovery
+        return (
+            bounds.max_new_reports if has_reports and not self.full else bounds.max_backfill_reports
+        )
+
+    def _capped(self, fresh: list[ReportLink], cap: int) -> None:
+        left = fresh[cap:]
+        for link in left:  # their pages are read again next time
+            self.out.incomplete.add(self.out.linked_from.get(link.url, link.source))
+        pages = sorted({link.source for link in fresh})
+        key = (
+            "max_new_reports"
+            if cap == self.config.discovery.max_new_reports
+            else ("max_backfill_reports")
+        )
+        self.warn(
+            CheckWarning(
+                WarningCode.TOO_MANY_REPORTS,
+                f"{len(fresh)} new report links, more than discovery.{key} ({cap}): fetched "
+                f"the {cap} with the strongest evidence, {len(left)} left for later; found on "
+                + ", ".join(pages[:3])
+                + (f" and {len(pages) - 3} more page(s)" if len(pages) > 3 else ""),
+            )
+        )
 
 
 def _page_number(url: str) -> int:

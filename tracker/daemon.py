@@ -47,6 +47,8 @@ class Daemon:
         self.started = utcnow()
         self.state = "idle"
         self.again = False  # a check was asked for while one ran
+        self.exit_code = 0  # 1 when the daemon stops because its database went away
+        self.database: tuple[int, int] | None = None  # the SQLite file's (device, inode)
         self.delivering = threading.Lock()  # held while alerts are being sent
         self.publishing = threading.Lock()  # held while the report site is rebuilt
         self.scheduler = BackgroundScheduler(
@@ -66,10 +68,11 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         sched = self.config.schedule
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # SIGHUP: a clean stop too
             signal.signal(sig, self._on_stop)
         signal.signal(signal.SIGUSR1, self._on_check_now)
         self.store.migrate(in_child=True)  # after the handlers: a signal now is not fatal
+        self.database = self._database_file()
         self.scheduler.add_job(
             self.check,
             CronTrigger.from_crontab(sched.cron, timezone=sched.timezone),
@@ -106,7 +109,29 @@ class Daemon:
         )
         while not self.stop.wait(0.5):
             pass
-        return self._shutdown(server)
+        return self._shutdown(server) or self.exit_code
+
+    def _database_file(self) -> tuple[int, int] | None:
+        path = self.store.database_file()
+        try:
+            stat = path.stat() if path else None
+        except OSError:
+            return None
+        return (stat.st_dev, stat.st_ino) if stat else None
+
+    def _database_gone(self) -> bool:
+        """The SQLite file this daemon opened was deleted or replaced: stop, loudly (the check
+        that just ran failed on it and alerted the operators; heartbeats would go nowhere)."""
+        if self.database is None or self._database_file() == self.database:
+            return False
+        log.error(
+            "the database file %s was deleted or replaced under the daemon: stopping (restore "
+            "it, or start a new history with `nml-tracker db init`)",
+            self.store.database_file(),
+        )
+        self.exit_code = 1
+        self.stop.set()
+        return True
 
     def _on_stop(self, signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: stopping", signal.Signals(signum).name)
@@ -166,6 +191,8 @@ class Daemon:
                     log.exception("check crashed")
                 finally:
                     self.state = "idle"
+            if self._database_gone():
+                return
             self.heartbeat()
             self.refresh_site()
             if not self.again:

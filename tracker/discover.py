@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
+from tracker import htmllinks
+from tracker.origins import Origins
+
 _NML = re.compile(r"notorious\s+markets?|\bNML\b|out-of-cycle\s+review", re.I)
 _OTHER = re.compile(
     r"special\s*301|national\s+trade\s+estimate|\bNTE\b|fact\s*sheet|federal\s+register|"
@@ -37,7 +40,6 @@ _BOT_WALL = re.compile(
     r"verify\s+you\s+are\s+(?:a\s+)?human|incapsula|unusual\s+traffic|bot\s+detection",
     re.I,
 )
-_BLOCKS = ("p", "li", "td", "dd", "h1", "h2", "h3", "h4", "div", "article", "section")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class ReportLink:
     review_year: int | None
     text: str  # the words that identified it
     source: str  # the page it was found on
+    # how strongly it names a report: 3 its own words name the list and a year, 2 the list
+    # alone, 1 the sentence around it names the list and a year, 0 the list alone
+    evidence: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,79 +62,54 @@ class PageLinks:
     bot_wall: bool  # the page looks like a bot check, not content
 
 
-def parse_page(url: str, html: str, allowed_hosts: Iterable[str]) -> PageLinks:
-    from bs4 import BeautifulSoup
-
-    allowed = {h.lower() for h in allowed_hosts}
-    soup = BeautifulSoup(html, "html.parser")
+def parse_page(
+    url: str, html: str, allowed: Origins | Iterable[str], deadline: float | None = None
+) -> PageLinks:
+    """The page's links, in one pass (tracker.htmllinks); `Overtime` past `deadline`. Links
+    outside the `allowed` origins (or hosts, as `http.allowed_hosts` names them) are ignored."""
+    origins = allowed if isinstance(allowed, Origins) else Origins.of(allowed)
+    page = htmllinks.parse(html, deadline)
     reports: dict[str, ReportLink] = {}
     releases: dict[str, None] = {}
     pages: dict[str, None] = {}
-    anchors = soup.find_all("a", href=True)
-    for a in anchors:
-        target = _absolute(url, str(a["href"]))
-        if target is None or (urlsplit(target).hostname or "").lower() not in allowed:
+    for a in page.links:
+        target = _absolute(url, a.href)
+        if target is None or not origins.allows(target):
             continue
         path = urlsplit(target).path
-        words = " ".join(
-            s
-            for s in (
-                a.get_text(" ", strip=True),
-                str(a.get("title") or ""),
-                str(a.get("aria-label") or ""),
-            )
-            if s
-        )
         if path.lower().endswith(".pdf"):
-            link = _report_link(target, words, _context(a), url)
+            link = _report_link(target, a, url)
             if link and (link.url not in reports or reports[link.url].review_year is None):
                 reports[link.url] = link
-        elif _PRESS_RELEASE.match(path) and _RELEVANT.search(f"{words} {unquote(path)}"):
+        elif _PRESS_RELEASE.match(path) and _RELEVANT.search(f"{a.words} {unquote(path)}"):
             releases[_strip_fragment(target)] = None
         elif _LISTING.match(path) and _is_listing_page(url, target):
             pages[_strip_fragment(target)] = None
-    text = soup.get_text(" ", strip=True)[:5000]
-    bot_wall = bool(_BOT_WALL.search(text)) and len(anchors) < 15
-    return PageLinks(tuple(reports.values()), tuple(releases), tuple(pages), len(anchors), bot_wall)
+    bot_wall = bool(_BOT_WALL.search(page.text_head)) and len(page.links) < 15
+    return PageLinks(
+        tuple(reports.values()), tuple(releases), tuple(pages), len(page.links), bot_wall
+    )
 
 
-def _report_link(url: str, words: str, context: str, source: str) -> ReportLink | None:
+def _report_link(url: str, a: htmllinks.Link, source: str) -> ReportLink | None:
+    words = a.words
     filename = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).replace("_", " ").replace("-", " ")
     own = f"{words} {filename}"
     if _NML.search(own):
         if _OTHER.search(words) or (_OTHER.search(filename) and not _NML.search(words)):
             return None  # "Fact Sheet: Notorious Markets List", a Special 301 file
-        year = _year(words) or _year(filename) or _year(context)
-        return ReportLink(url, year, words or filename, source)
-    if _OTHER.search(own) or not context:
+        year = _year(words) or _year(filename)
+        if year is None:
+            year = _year(a.context)
+        return ReportLink(url, year, words or filename, source, 2 + (year is not None))
+    if _OTHER.search(own):
         return None
+    context = a.context
     # a generic link ("the report", "PDF"): the sentence around it must name the list alone
-    if _NML.search(context) and not _OTHER.search(context):
-        return ReportLink(url, _year(context), context[:200], source)
+    if context and _NML.search(context) and not _OTHER.search(context):
+        year = _year(context)
+        return ReportLink(url, year, context[:200], source, int(year is not None))
     return None
-
-
-def _context(a: object) -> str:
-    """The sentence the link sits in, from its enclosing block."""
-    from bs4.element import NavigableString, Tag
-
-    assert isinstance(a, Tag)
-    block = a.find_parent(_BLOCKS)
-    if block is None:
-        return ""
-    before: list[str] = []
-    after: list[str] = []
-    target = before
-    for node in block.descendants:
-        if node is a:
-            target = after
-        elif isinstance(node, NavigableString) and not any(p is a for p in node.parents):
-            target.append(str(node))
-    head = " ".join(" ".join(before).split())
-    tail = " ".join(" ".join(after).split())
-    head = re.split(r"(?<=[.!?])\s+", head)[-1] if head else ""
-    tail = re.split(r"(?<=[.!?])\s+", tail)[0] if tail else ""
-    return f"{head} {a.get_text(' ', strip=True)} {tail}".strip()[:400]
 
 
 def _year(text: str) -> int | None:

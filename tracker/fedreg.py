@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from tracker.errors import SourceError
 from tracker.fetch import Fetcher, Validators
@@ -176,7 +176,7 @@ def body_text(fetcher: Fetcher, doc: ApiDocument) -> str | None:
     (markup is taken out by the reader). None when neither can be had from an allowed host, or
     both are gone; another failure is the step's (the next check reads it again)."""
     for url, accept in ((doc.raw_text_url, "text/plain,*/*;q=0.5"), (doc.body_html_url, None)):
-        if not url or (urlsplit(url).hostname or "").lower() not in fetcher.http.allowed_hosts:
+        if not url or not fetcher.origins.allows(url):
             continue
         try:
             return fetcher.page(url, accept=accept).text

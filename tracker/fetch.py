@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from tracker.archive import archive_path
 from tracker.config import HttpConfig
 from tracker.errors import BlockedError, SourceError, Stopped, StoreError
+from tracker.origins import Origins
 from tracker.transfer import (
     Watchdog,
     abort,
@@ -97,10 +98,12 @@ class Fetcher:
         http: HttpConfig,
         reports_dir: Path,
         cancel: threading.Event | None = None,
+        origins: Origins | None = None,
     ) -> None:
         import requests
 
         self.http, self.reports_dir = http, reports_dir
+        self.origins = origins or Origins.of(http.allowed_hosts)
         self.cancel = cancel or threading.Event()
         self.session = requests.Session()
         self.session.headers["User-Agent"] = http.user_agent
@@ -198,10 +201,10 @@ class Fetcher:
             if resp.status_code in (301, 302, 303, 307, 308) and "Location" in resp.headers:
                 location = urljoin(current, resp.headers["Location"])
                 resp.close()
-                if (urlsplit(location).hostname or "") not in self.http.allowed_hosts:
+                if not self.origins.allows(location):
                     raise SourceError(
-                        f"{url}: redirects to {location}, outside http.allowed_hosts "
-                        f"({', '.join(self.http.allowed_hosts)})"
+                        f"{url}: redirects to {location[:200]}, outside http.allowed_hosts "
+                        f"(the allowed origins: {self.origins})"
                     )
                 current = location
                 continue
@@ -210,8 +213,11 @@ class Fetcher:
 
     def _check_host(self, url: str, current: str) -> None:
         host = (urlsplit(current).hostname or "").lower()
-        if host not in self.http.allowed_hosts:
-            raise SourceError(f"{url}: host {host!r} is not in http.allowed_hosts")
+        if not self.origins.allows(current):
+            raise SourceError(
+                f"{url[:200]}: not an allowed origin (allowed: {self.origins}; see "
+                "http.allowed_hosts)"
+            )
         if host in self._dead:
             raise SourceError(f"{url}: {self._dead[host]}")
 

@@ -26,6 +26,7 @@ from tracker.config import Config
 from tracker.errors import Stopped, TrackerError
 from tracker.fetch import Fetcher, Validators
 from tracker.model import CheckWarning, WarningCode
+from tracker.origins import Origins
 from tracker.records import CacheEntry, Deadline, ReviewDocument
 from tracker.store import Store, Transaction
 
@@ -67,9 +68,10 @@ def asks(config: Config) -> bool:
     """Whether the step runs: enabled, and its host allowed (http.allowed_hosts is the operator's
     word on where the tracker may go)."""
     host = (urlsplit(config.federal_register.api_url).hostname or "").lower()
-    if config.federal_register.enabled and host not in config.http.allowed_hosts:
+    allowed = host in Origins.of(config.http.allowed_hosts).hosts
+    if config.federal_register.enabled and not allowed:
         log.info("federal register: %s is not in http.allowed_hosts; not asked", host)
-    return config.federal_register.enabled and host in config.http.allowed_hosts
+    return config.federal_register.enabled and allowed
 
 
 def follow(

@@ -80,7 +80,7 @@ def _corrected(tx: Transaction, report: Report) -> Report:
     return fixed.report
 
 
-def _forget_unstored(store: Store, pdf: Path, digest: str) -> None:
+def forget_unstored(store: Store, pdf: Path, digest: str) -> None:
     """The archive holds stored reports only: drop the file unless a report row has it (a
     concurrent ingest of the same bytes may have stored it meanwhile)."""
     try:
@@ -153,10 +153,10 @@ def ingest_file(
     if existing:
         log.info("%s is already stored as the %d review", path, existing.review_year)
         return IngestResult(IngestStatus.UNCHANGED, existing)
-    from tracker.extract import extract
+    from tracker.sandbox import extract_isolated
 
-    try:
-        report = extract(data)
+    try:  # in a child process, with check's time and memory limits
+        report = extract_isolated(path, config.extraction)
     except TrackerError as exc:
         raise ExtractionError(f"{path}: {exc}") from exc
     pdf = store_pdf(config.reports_dir, data)
@@ -165,7 +165,7 @@ def ingest_file(
             source = ReportSource(digest, url, pdf_path=str(pdf))
             result = save_report(tx, report, source, curation(config), force_revision)
     except BaseException:
-        _forget_unstored(store, pdf, digest)
+        forget_unstored(store, pdf, digest)
         raise
     log.info(
         "stored the %d review (revision %d): %d online, %d physical, %d new markets",

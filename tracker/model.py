@@ -351,6 +351,9 @@ class WarningCode(StrEnum):
     NEEDS_REVIEW = "needs-review"  # a report stored with counts that differ from its own
     ALREADY_RUNNING = "already-running"  # another process held the check lock
     FEDERAL_REGISTER = "federal-register"  # the Federal Register could not be asked or read
+    TOO_MANY_REPORTS = "too-many-reports"  # more new report links than discovery allows
+    DISCOVERY_OVERTIME = "discovery-overtime"  # discovery ran out of its time
+    DATABASE_REPLACED = "database-replaced"  # not the database the state_dir was used with
 
 
 @dataclass(frozen=True)

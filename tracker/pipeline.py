@@ -16,14 +16,14 @@ from alerts import holds, operators, samples, watch
 from alerts.digest import DigestInput, Rendered, render
 from alerts.outbox import DeliveryStats, deliver, queue_digest
 from alerts.review import queue_review
-from tracker import report_review
+from tracker import dbidentity, report_review
 from tracker.config import Config
 from tracker.crawl import Target, crawl
 from tracker.diff import Changes
 from tracker.errors import BlockedError, ExtractionError, SourceError, Stopped, TrackerError
 from tracker.fetch import Fetcher, PdfResult
 from tracker.history import changes, latest_year, same_markets, year_before, year_digest
-from tracker.ingest import curation, save_report
+from tracker.ingest import curation, forget_unstored, save_report
 from tracker.model import (
     AlertKind,
     CheckStatus,
@@ -65,7 +65,8 @@ def run_check(
         empty = not tx.reports.years()
         run_id = tx.runs.start(trigger)
     mode = RunMode.of(empty=empty, backfill=backfill, notify_baseline=notify_baseline)
-    check = _Check(config, store, mode, fetcher or Fetcher(config.http, config.reports_dir, cancel))
+    fetcher = fetcher or Fetcher(config.http, config.reports_dir, cancel, config.origins)
+    check = _Check(config, store, mode, fetcher)
     try:
         stopped = check.run(progress)
         if not stopped and not backfill:
@@ -119,6 +120,7 @@ class _Check:
         return stopped
 
     def _run(self, progress: Progress | None) -> None:
+        dbidentity.verify(self.config, self.store, self.warn)  # never a silent new baseline
         full = self.mode is not RunMode.CHECK
         with self.store.transaction() as tx:
             cache, known = tx.cache.all(), tx.cache.reports()
@@ -189,6 +191,7 @@ class _Check:
         except Stopped:
             raise
         except TrackerError as exc:
+            forget_unstored(self.store, pdf.path, pdf.sha256)  # the archive holds reports only
             raise ExtractionError(f"{target.url}: {exc}") from exc
         if target.year is not None and target.year != report.review_year:
             message = (

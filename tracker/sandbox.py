@@ -9,6 +9,7 @@ time limit (`extraction.timeout_s`); it prints the report as JSON.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -30,9 +31,17 @@ def extract_isolated(
     """Extract `path` in a child process within the limits; raise ExtractionError otherwise
     (or Stopped, when `cancel` is set meanwhile)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker.sandbox", str(limits.memory_mb), str(path)],
+        [
+            sys.executable,
+            "-m",
+            "tracker.sandbox",
+            str(limits.memory_mb),
+            str(path),
+            str(logging.getLogger("tracker").getEffectiveLevel()),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=_die_with_parent,
     )
     deadline = time.monotonic() + limits.timeout_s
     while True:
@@ -50,7 +59,7 @@ def extract_isolated(
                     f"extraction did not finish within {limits.timeout_s:g} s "
                     "(extraction.timeout_s)"
                 ) from None
-    err = err_bytes.decode(errors="replace").strip().splitlines()
+    err = _relog(err_bytes.decode(errors="replace").strip().splitlines())
     if proc.returncode != 0:
         if proc.returncode < 0:
             raise ExtractionError(f"extraction crashed (signal {-proc.returncode})")
@@ -63,9 +72,55 @@ def extract_isolated(
         raise ExtractionError(f"the extraction process answered nonsense: {exc}") from exc
 
 
+def _relog(lines: list[str]) -> list[str]:
+    """Log the child's log records here (as this process logs); the other lines are returned."""
+    rest = []
+    for line in lines:
+        try:
+            rec = json.loads(line) if line.startswith('{"sandbox_log"') else None
+        except ValueError:
+            rec = None
+        if isinstance(rec, dict):
+            logging.getLogger(str(rec.get("logger"))).log(int(rec["level"]), "%s", rec["message"])
+        else:
+            rest.append(line)
+    return rest
+
+
+class _Records(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        doc = {"sandbox_log": 1, "logger": record.name, "level": record.levelno}
+        return json.dumps({**doc, "message": record.getMessage()})
+
+
+def _log_to_parent(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Records())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("pdfminer").setLevel(level if level <= logging.DEBUG else logging.ERROR)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when the parent dies (Linux prctl PR_SET_PDEATHSIG),
+    so a killed check never leaves an extraction running past its limits."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the time limit still applies while the parent lives
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def main() -> int:
     cap = int(sys.argv[1]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the PDF libraries load
+    _log_to_parent(int(sys.argv[3]) if len(sys.argv) > 3 else logging.WARNING)
 
     try:
         from tracker.extract import extract

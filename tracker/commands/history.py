@@ -55,7 +55,10 @@ def register(sub: Any) -> None:
 
     p = command(sub, "db", cmd_db, "database maintenance")
     p.add_argument(
-        "action", choices=("upgrade", "current"), help="apply migrations / show revision"
+        "action",
+        choices=("upgrade", "current", "init"),
+        help="apply migrations / show revision / create the database and make it the "
+        "state_dir's history (after a replaced database, starts a new history)",
     )
 
 
@@ -64,6 +67,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tracker.model import IngestStatus, ReportStatus, count_mismatches
 
     config = load_config(args)
+    if args.url is not None and not config.origins.allows(args.url):
+        from tracker.origins import excerpt
+
+        raise UsageError(
+            f"--url: expected an http(s) URL on an allowed origin ({config.origins}), "
+            f"got {excerpt(args.url)}"
+        )
     if not args.pdf.is_file():
         raise ExtractionError(f"{args.pdf}: no such file")
     with open_store(config) as store:
@@ -288,6 +298,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     from tracker.store import Store
 
     config = load_config(args)
-    with Store(config.database_url, migrate=args.action == "upgrade") as store:
+    with Store(config.database_url, migrate=args.action != "current") as store:
+        if args.action == "init":
+            from tracker.dbidentity import init
+
+            marker = init(config, store)
+            print(f"database {marker[:8]} is now the history of {config.state_dir}")
         print(f"database at revision {store.schema_revision()} (latest: {store.latest_schema()})")
     return 0

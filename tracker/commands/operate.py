@@ -304,7 +304,9 @@ def cmd_daemon(args: argparse.Namespace) -> int:
 
 def cmd_config(args: argparse.Namespace) -> int:
     config = load_config(args)
-    doc = config.model_dump(mode="json")
+    from tracker.configfile import redacted
+
+    doc = redacted(config.model_dump(mode="json"))  # no secret is ever printed
     if args.json:
         print_json(doc)
     else:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -134,6 +135,23 @@ class Store:
         from tracker.migrations import upgrade, upgrade_in_child
 
         (upgrade_in_child if in_child else upgrade)(self.engine)
+
+    def identity(self) -> str | None:
+        """The database's marker (created with it); None when it has none."""
+        from sqlalchemy import select
+
+        from tracker.store.models import DatabaseIdentityRow
+
+        try:
+            with self._session() as session:
+                return session.scalar(select(DatabaseIdentityRow.marker).limit(1))
+        except (StoreError, SQLAlchemyError):
+            return None
+
+    def database_file(self) -> Path | None:
+        """The SQLite file holding the database (None for a server or :memory:)."""
+        name = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        return Path(name) if name and name != ":memory:" else None
 
     def schema_revision(self) -> str | None:
         from tracker.migrations import current

@@ -61,7 +61,12 @@ def safe_url(url: str) -> str:
 
 def db_message(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
-    return str(orig or exc).strip().splitlines()[0]
+    message = str(orig or exc).strip().splitlines()[0]
+    if "disk is full" in message or "No space left" in message:
+        return f"disk full: {message} (free some space; nothing was stored)"
+    if "disk I/O error" in message:
+        return f"{message} (is the disk full or failing? nothing was stored)"
+    return message
 
 
 def current_row(s: Session, year: int) -> ReportRow | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.model import CheckRun, CheckStatus
@@ -21,6 +21,17 @@ class Runs:
         self._s = session
 
     def start(self, trigger: str = "manual") -> int:
+        """Record a check starting. Called under the check lock, so a check still `running`
+        is a process that died mid-check (kill -9, a crash): it is closed as failed."""
+        self._s.execute(
+            update(CheckRunRow)
+            .where(CheckRunRow.outcome == CheckStatus.RUNNING.value)
+            .values(
+                outcome=CheckStatus.FAILED.value,
+                finished_at=utcnow(),
+                error="interrupted: the process ended before the check finished",
+            )
+        )
         row = CheckRunRow(
             started_at=utcnow(), trigger=trigger, outcome=CheckStatus.RUNNING.value, detail={}
         )
