@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import takewhile
+from itertools import pairwise, takewhile
 
 from tracker.extract.layout import Document, Line
 
@@ -85,18 +85,22 @@ def _parse(lines: list[Line]) -> Toc:
     used: set[int] = set()
     pending: list[Line] = []
     last: Line | None = None  # the last line of the previous item
+    edges = sorted(ln.x1 for ln in lines if _ENTRY.match(ln.text))
+    column = edges[len(edges) // 2] if edges else None  # where the page numbers end
     for line in lines:
-        m = _ENTRY.match(line.text)
+        m = _ENTRY.match(line.text) or _in_number_column(line, column)
         if m is None:
             if len(pending) >= 2:  # two lines without a page number: the table has ended
                 break
             pending.append(line)
             continue
-        if pending and last is not None and items and _tighter_above(last, pending[0], line):
-            # the item above printed its number on its first line: this is its second line
+        if pending and last is not None and items and (k := _wrapping_above(last, pending, line)):
+            # the item above printed its number on its first line: these are its next lines
             prev = items[-1]
-            items[-1] = TocItem(_join([prev.text, pending[0].plain]), prev.page_label, prev.indent)
-            used.add(id(pending.pop(0)))
+            parts = [prev.text, *(ln.plain for ln in pending[:k])]
+            items[-1] = TocItem(_join(parts), prev.page_label, prev.indent)
+            used.update(id(ln) for ln in pending[:k])
+            pending = pending[k:]
         text, page = m.group("text") or m.group("text2"), m.group("page") or m.group("page2")
         parts = [p.plain for p in pending] + [text.replace("\t", " ")]
         first = pending[0] if pending else line
@@ -106,14 +110,41 @@ def _parse(lines: list[Line]) -> Toc:
     return Toc(tuple(items), frozenset(used))
 
 
-def _tighter_above(above: Line, middle: Line, below: Line) -> bool:
-    """A line without a page number sits closer to the item above than to the one below: it
-    wraps the item above (whose number came on its first line, as some engines set it)."""
-    if not (above.page == middle.page == below.page):
-        return False
-    up = middle.baseline - above.baseline
-    down = below.baseline - middle.baseline
-    return up < down - 0.05 * middle.size
+# a line's last word, when it may be a page label (after what room was left for leaders)
+_LAST_WORD_PAGE = re.compile(r"^(?P<text>.*?\S)\s+[.·…_]*\s*(?P<page>\d{1,4})$")
+
+
+def _in_number_column(line: Line, column: float | None) -> re.Match[str] | None:
+    """A line that fills its measure prints its page number after a mere space: it is an entry
+    when that number ends where the table's other page numbers end."""
+    if column is None or abs(line.x1 - column) > 0.5 * line.size:
+        return None
+    return _LAST_WORD_PAGE.match(line.text)
+
+
+def _wrapping_above(above: Line, pending: list[Line], below: Line) -> int:
+    """How many of the lines without a page number between two numbered lines wrap the item
+    above (some engines print an item's number on its first line), the rest starting the item
+    below (most print it on the last). The table's own spacing decides: items are set apart by
+    the widest gap among these lines. Evenly set, a parenthesis the item above leaves open goes
+    on to where it closes; else none wrap the item above.
+    """
+    seq = [above, *pending, below]
+    if len({ln.page for ln in seq}) > 1:
+        return 0
+    gaps = [b.baseline - a.baseline for a, b in pairwise(seq)]
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    if gaps[widest] >= min(gaps) + 0.05 * below.size:
+        return widest
+    # evenly set: only a parenthesis the item above leaves open says it goes on
+    depth = above.plain.count("(") - above.plain.count(")")
+    if depth <= 0:
+        return 0
+    for k, line in enumerate(pending, start=1):
+        depth += line.plain.count("(") - line.plain.count(")")
+        if depth <= 0:
+            return k
+    return 0
 
 
 def _join(parts: list[str]) -> str:
