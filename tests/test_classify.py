@@ -311,3 +311,22 @@ def test_set_apart_openings_not_read_as_markets_are_doubts(case: str) -> None:
     for note in notes:
         assert note.code == "unread-name" and note.page == 10
         assert "'Taobao (taobao.com)' opens a paragraph" in note.message
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts"),
+    [
+        ("25\tÇO SÃO\tO", 1),  # glyphs left behind by a heading moved to the next page
+        ("1.\tALIEXPRESS", 0),  # a numbered heading: the gap after its number is layout
+        ("ALIEXPRESS", 0),
+    ],
+)
+def test_a_heading_line_with_wide_gaps_inside_is_a_doubt(text: str, doubts: int) -> None:
+    from tracker.extract.build import _gapped
+
+    reading = classify.read_section(
+        "online", lines([L(text, BOLD), *BODY_ROWS]), PROFILE, set(), set()
+    )
+    (head,) = reading.headings(set())
+    notes = _gapped(reading, head)
+    assert [n.code for n in notes] == ["gapped-heading"] * doubts

@@ -87,6 +87,7 @@ class NoticeCode(StrEnum):
     TOC_RECOVERED = "toc-recovered"  # a market found only with the table of contents' help
     NO_COUNTRY = "no-country"  # a physical market with no country heading above it
     EMPTY_HEADING = "empty-heading"  # a heading with no name left once cleaned
+    GAPPED_HEADING = "gapped-heading"  # a heading line with wide gaps inside (drawn in pieces)
     YEAR_INFERRED = "year-inferred"  # the review year rests on a weak signal (a date)
     YEAR_CONFLICT = "year-conflict"  # the signals of the review year disagree
     READING_CHOSEN = "reading-chosen"  # the report's constraints chose among readings
@@ -103,6 +104,7 @@ DOUBTFUL: frozenset[NoticeCode] = frozenset(
         NoticeCode.NOT_IN_TOC,
         NoticeCode.NO_COUNTRY,
         NoticeCode.EMPTY_HEADING,
+        NoticeCode.GAPPED_HEADING,
         NoticeCode.YEAR_INFERRED,
         NoticeCode.YEAR_CONFLICT,
         NoticeCode.READINGS_TIED,

@@ -82,6 +82,7 @@ class Builder:
         notes: list[Notice],
     ) -> Found:
         first = reading.items[head.first].line
+        notes += _gapped(reading, head)
         heading = self._pick_reading(_readings(reading, head), text)
         heading = _strip_glued_marker(heading, self._footnote_marks(first.page), text, self.listed)
         if reading.kind == "online":
@@ -154,8 +155,8 @@ class Builder:
 
 
 def _readings(reading: SectionReading, head: Heading) -> list[str]:
-    """The heading's text, one reading per way of resolving a hyphen at a line break; the
-    likelier first (a lower-case continuation drops the hyphen)."""
+    """The heading's text, one reading per way of resolving a hyphen or a slash at a line
+    break; the likelier first (a lower-case continuation drops the hyphen; a slash joins)."""
     readings = [""]
     for n, i in enumerate(head.items):
         item = reading.items[i]
@@ -169,10 +170,32 @@ def _readings(reading: SectionReading, head: Heading) -> list[str]:
             if t.endswith("-") and not t.endswith(" -"):
                 keep, drop = t + new, t[:-1] + new
                 out += [drop, keep] if new[:1].islower() else [keep, drop]
+            elif t.endswith("/") and not t.endswith(" /"):
+                out += [t + new, f"{t} {new}"]  # a break after a slash (`D/B/` `A OPEN`)
             else:
                 out.append(f"{t} {new}")
         readings = list(dict.fromkeys(out))
     return readings
+
+
+# a tab (a gap wider than `thresholds.TAB_GAP`) after a leading enumerator (`1.\tNAME`) is
+# layout; one anywhere else in a heading line says its text was drawn in pieces
+_ENUMERATOR_TAB = re.compile(r"^\S{1,4}\t")
+
+
+def _gapped(reading: SectionReading, head: Heading) -> list[Notice]:
+    """A doubt for each heading line with wide gaps between its words: glyphs left from a line
+    moved to the next page, hidden or overprinted text. Its reading may be garbled."""
+    notes = []
+    for i in head.items:
+        line = reading.items[i].line
+        if "\t" in _ENUMERATOR_TAB.sub("", line.text.strip()):
+            shown = line.text.replace("\t", " ⇥ ")
+            message = (
+                f"page {line.page}: the heading line '{shown}' has wide gaps between its words"
+            )
+            notes.append(Notice(NoticeCode.GAPPED_HEADING, message, reading.kind, line.page))
+    return notes
 
 
 def _body_parts(reading: SectionReading, head: Heading) -> list[str]:
