@@ -55,7 +55,7 @@ def subject(d: DigestInput) -> str:
 
 
 def render(d: DigestInput, templates_dir: Path | None = None) -> Rendered:
-    env = _environment(str(templates_dir) if templates_dir else None)
+    env = environment(templates_dir)
     context = _context(d)
     return Rendered(
         subject=context["subject"],
@@ -156,6 +156,11 @@ def _operator_line(operator: str, states: dict[str, list[str]], first: bool = Fa
     return f"{operator}: {'; '.join(parts)}"
 
 
+def environment(templates_dir: Path | None) -> Any:
+    """The Jinja2 environment of alerts' templates, `templates_dir` first (one per folder)."""
+    return _environment(str(templates_dir) if templates_dir else None)
+
+
 @cache
 def _environment(templates_dir: str | None) -> Any:
     from jinja2 import (
@@ -201,5 +206,5 @@ def render_template(
     name: str, d: DigestInput, templates_dir: Path | None = None, **extra: Any
 ) -> str:
     """Another template (a section other modules add) rendered with the digest's context."""
-    env = _environment(str(templates_dir) if templates_dir else None)
+    env = environment(templates_dir)
     return str(env.get_template(name).render({**_context(d), **extra}))

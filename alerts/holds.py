@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from alerts.channels import digest_recipients
-from alerts.digest import _environment
+from alerts.digest import environment
 from alerts.operators import recipients as operator_recipients
 from alerts.outbox import Queue, queue_message
 from tracker.config import Config
@@ -45,7 +45,7 @@ def page_link(url: str | None, page: int | None) -> str | None:
 
 
 def _render(name: str, templates_dir: Path | None, **context: object) -> str:
-    env = _environment(str(templates_dir) if templates_dir else None)
+    env = environment(templates_dir)
     return str(env.get_template(name).render(context)).strip() + "\n"
 
 
