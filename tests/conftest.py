@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -117,3 +118,37 @@ def stored_years(store: Store) -> list[int]:
 def last_runs(store: Store, limit: int = 5) -> list[CheckRun]:
     with store.transaction() as tx:
         return tx.runs.last(limit)
+
+
+# -- a history ingested by the CLI --------------------------------------------------------
+
+
+def ingest_samples(cwd: Path, env: dict[str, str]) -> None:
+    from .clirun import cli
+
+    for year in (2020, 2021):
+        res = cli("-q", "ingest", sample_pdf(year), cwd=cwd, env=env)
+        assert res.code == 0, res.err
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose SQLite history holds the 2020 and 2021 samples, ingested once."""
+    folder = tmp_path_factory.mktemp("history")
+    ingest_samples(folder, {"TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db"})
+    return folder
+
+
+@pytest.fixture
+def workdir(
+    tmp_path: Path, db_url: str, request: pytest.FixtureRequest
+) -> tuple[Path, dict[str, str]]:
+    """A folder and a database holding the 2020 and 2021 samples, ingested by the CLI (on
+    SQLite, a copy of one session-wide ingest)."""
+    env = {"TRACKER_DATABASE_URL": db_url}
+    if db_url.startswith("sqlite"):
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copytree(template, tmp_path, dirs_exist_ok=True)
+    else:
+        ingest_samples(tmp_path, env)
+    return tmp_path, env

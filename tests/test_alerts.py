@@ -247,11 +247,15 @@ def json_receiver() -> Iterator[tuple[int, list[dict[str, Any]]]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the serving loop to poll: a short poll keeps each test short
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     try:
         yield server.server_port, received
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def test_webhook_posts_slack_compatible_json(store: Store) -> None:

@@ -5,44 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tracker.migrations import HEAD
 
 from .clirun import cli
 from .conftest import sample_pdf
-
-
-def ingest_samples(cwd: Path, env: dict[str, str]) -> None:
-    for year in (2020, 2021):
-        res = cli("-q", "ingest", sample_pdf(year), cwd=cwd, env=env)
-        assert res.code == 0, res.err
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder whose SQLite history holds the 2020 and 2021 samples, ingested once."""
-    folder = tmp_path_factory.mktemp("history")
-    ingest_samples(folder, {"TRACKER_DATABASE_URL": f"sqlite:///{folder}/tracker.db"})
-    return folder
-
-
-@pytest.fixture
-def workdir(
-    tmp_path: Path, db_url: str, request: pytest.FixtureRequest
-) -> tuple[Path, dict[str, str]]:
-    """A folder and a database holding the 2020 and 2021 samples, ingested by the CLI (on
-    SQLite, a copy of one session-wide ingest)."""
-    env = {"TRACKER_DATABASE_URL": db_url}
-    if db_url.startswith("sqlite"):
-        template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copytree(template, tmp_path, dirs_exist_ok=True)
-    else:
-        ingest_samples(tmp_path, env)
-    return tmp_path, env
 
 
 def test_ingest_twice_is_a_no_op(workdir: tuple[Path, dict[str, str]]) -> None:

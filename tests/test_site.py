@@ -24,7 +24,6 @@ from tracker.store import Store
 
 from .clirun import cli
 from .conftest import save
-from .test_cli_history import sqlite_template, workdir  # noqa: F401 (fixtures)
 
 EVIL = '<b>EVIL</b> & "CO" <script>alert(1)</script>'
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -216,7 +215,7 @@ def test_an_empty_history_still_makes_a_site(tmp_path: Path) -> None:
 # -- the command, on SQLite and PostgreSQL ----------------------------------------------------
 
 
-def test_report_command(workdir: tuple[Path, dict[str, str]]) -> None:  # noqa: F811
+def test_report_command(workdir: tuple[Path, dict[str, str]]) -> None:
     cwd, env = workdir
     res = cli("-q", "report", "--out", "site", "--json", cwd=cwd, env=env)
     assert res.code == 0, res.err

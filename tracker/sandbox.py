@@ -1,9 +1,10 @@
 """Extraction in a child process, so that a hostile or broken PDF cannot hang, bloat or crash the
 process that asked for it (the daemon, a check).
 
-The child is `python -m tracker.sandbox MEGABYTES PDF`: it caps its own address space
-(`extraction.memory_mb`) before it loads the PDF libraries, and is killed when it outlives the
-time limit (`extraction.timeout_s`); it prints the report as JSON.
+The child is `python -m tracker.sandbox MEGABYTES PDF [LEVEL PDFMINER_LEVEL]`: it caps its own
+address space (`extraction.memory_mb`) before it loads the PDF libraries, and is killed when it
+outlives the time limit (`extraction.timeout_s`); it prints the report as JSON, and sends its log
+records to the parent at the parent's levels.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def extract_isolated(
             str(limits.memory_mb),
             str(path),
             str(logging.getLogger("tracker").getEffectiveLevel()),
+            str(logging.getLogger("pdfminer").getEffectiveLevel()),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -93,13 +95,15 @@ class _Records(logging.Formatter):
         return json.dumps({**doc, "message": record.getMessage()})
 
 
-def _log_to_parent(level: int) -> None:
+def _log_to_parent(level: int, pdfminer_level: int) -> None:
+    """Send the child's records to the parent at the parent's levels: pdfminer's debug output
+    (a record per parsed token) is never made when the parent would drop it."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Records())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("pdfminer").setLevel(level if level <= logging.DEBUG else logging.ERROR)
+    logging.getLogger("pdfminer").setLevel(pdfminer_level)
 
 
 def _die_with_parent() -> None:
@@ -120,7 +124,8 @@ def _die_with_parent() -> None:
 def main() -> int:
     cap = int(sys.argv[1]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # before the PDF libraries load
-    _log_to_parent(int(sys.argv[3]) if len(sys.argv) > 3 else logging.WARNING)
+    level = int(sys.argv[3]) if len(sys.argv) > 3 else logging.WARNING
+    _log_to_parent(level, int(sys.argv[4]) if len(sys.argv) > 4 else logging.ERROR)
 
     try:
         from tracker.extract import extract
