@@ -1,8 +1,10 @@
 """Extraction speed and memory, measured as whole processes.
 
-For each report: pages; wall seconds of `nml-tracker extract --json`; the same for a bare
-pdfplumber pass (`extract_words` on every page, the floor of any pdfplumber-based extractor);
-their ratio; and the peak resident memory of each process. Each is the best of --repeat runs, so
+For each report: pages; wall seconds of `nml-tracker extract --json` (the command and its
+extraction child); the same for a bare pdfplumber pass (`extract_words` on every page, the floor
+of any pdfplumber-based extractor); their ratio; the peak resident memory of the extraction child
+(`python -m tracker.sandbox`, where the PDF is read), of the command itself, and of the bare
+pass. Each is the best of --repeat runs, so
 the ratio compares like with like on a shared machine. Also: how fast `nml-tracker --help` starts.
 
     python benchmarks/extract_bench.py [--repeat 3] [PDF ...]
@@ -108,14 +110,15 @@ def main() -> None:
         tracker = ["-m", "tracker", "-q", "extract", "--json", "--allow-mismatch"]
         print(
             f"{'report':28} {'pages':>5} {'extract s':>9} {'bare s':>7} {'ratio':>6} "
-            f"{'extract MB':>10} {'bare MB':>8}"
+            f"{'child MB':>8} {'command MB':>10} {'bare MB':>8}"
         )
         for pdf in pdfs:
             t_ex, m_ex = best([*tracker, str(pdf)], args.repeat)
+            _, m_child = best(["-m", "tracker.sandbox", "4096", str(pdf)], 1)
             t_bare, m_bare = best([BARE, str(pdf)], args.repeat)
             print(
                 f"{pdf.name[:28]:28} {count_pages(pdf):5d} {t_ex:9.2f} {t_bare:7.2f} "
-                f"{t_ex / t_bare:6.2f} {m_ex:10.0f} {m_bare:8.0f}"
+                f"{t_ex / t_bare:6.2f} {m_child:8.0f} {m_ex:10.0f} {m_bare:8.0f}"
             )
         t_help, m_help = best(["-m", "tracker", "--help"], 5)
         print(f"\nnml-tracker --help: {t_help:.3f} s, {m_help:.0f} MB peak")

@@ -14,7 +14,7 @@ from tracker.pipeline import run_check
 from tracker.store import Store
 
 from .clirun import cli
-from .conftest import stored_years
+from .conftest import sample_pdf, stored_years
 from .smtp_server import Handler, SmtpServer
 from .test_check import PDFS, settings
 from .test_daemon import Daemon, daemons, wait_for, write_config
@@ -31,7 +31,7 @@ def _remove_database(tmp_path: Path) -> None:
 
 def test_a_replaced_database_fails_the_check_and_alerts(tmp_path: Path) -> None:
     with Site() as site, SmtpServer(Handler()) as smtp:
-        info = build_ustr(site, {2020: PDFS[2020]})
+        info = build_ustr(site, {2011: sample_pdf(2011).read_bytes()})  # a short report
         config = Config.model_validate(settings(tmp_path, info["seeds"], smtp.port))
         with Store(config.database_url) as store:
             marker = store.identity()
