@@ -5,7 +5,8 @@ report and every listing's market, all in one transaction."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,9 +81,20 @@ def _corrected(tx: Transaction, report: Report) -> Report:
     return fixed.report
 
 
+@contextmanager
+def archived_if_stored(store: Store, pdf: Path, digest: str) -> Iterator[None]:
+    """The archive holds stored reports only: when the block storing the archived `pdf` fails
+    (a broken PDF, a refused revision, a full disk, a stop), the file goes too."""
+    try:
+        yield
+    except BaseException:
+        forget_unstored(store, pdf, digest)
+        raise
+
+
 def forget_unstored(store: Store, pdf: Path, digest: str) -> None:
-    """The archive holds stored reports only: drop the file unless a report row has it (a
-    concurrent ingest of the same bytes may have stored it meanwhile)."""
+    """Drop the archived file unless a report row has it (a concurrent ingest of the same bytes
+    may have stored it meanwhile)."""
     try:
         with store.transaction() as tx:
             if tx.reports.by_sha(digest) is None:
@@ -160,13 +172,9 @@ def ingest_file(
     except TrackerError as exc:
         raise ExtractionError(f"{path}: {exc}") from exc
     pdf = store_pdf(config.reports_dir, data)
-    try:
-        with store.transaction() as tx:
-            source = ReportSource(digest, url, pdf_path=str(pdf))
-            result = save_report(tx, report, source, curation(config), force_revision)
-    except BaseException:
-        forget_unstored(store, pdf, digest)
-        raise
+    with archived_if_stored(store, pdf, digest), store.transaction() as tx:
+        source = ReportSource(digest, url, pdf_path=str(pdf))
+        result = save_report(tx, report, source, curation(config), force_revision)
     log.info(
         "stored the %d review (revision %d): %d online, %d physical, %d new markets",
         report.review_year,

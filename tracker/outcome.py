@@ -82,6 +82,15 @@ class CheckResult:
             return CheckStatus.NEW_REPORT
         return CheckStatus.REVISED
 
+    def stored_then(self, error: object) -> str:
+        """`error`, said after what this check had already stored (an error that came later, as
+        the check was recorded or its alerts queued, undid none of it)."""
+        if not self.reports:
+            return str(error)
+        years = ", ".join(str(r.review_year) for r in self.reports)
+        what = "review" if len(self.reports) == 1 else "reviews"
+        return f"stored the {years} {what} ({self.status.value}), then: {error}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "status": self.status.value,

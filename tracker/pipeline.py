@@ -23,7 +23,7 @@ from tracker.diff import Changes
 from tracker.errors import BlockedError, ExtractionError, SourceError, Stopped, TrackerError
 from tracker.fetch import Fetcher, PdfResult
 from tracker.history import changes, latest_year, same_markets, year_before, year_digest
-from tracker.ingest import curation, forget_unstored, save_report
+from tracker.ingest import archived_if_stored, curation, save_report
 from tracker.model import (
     AlertKind,
     CheckStatus,
@@ -76,10 +76,14 @@ def run_check(
             check.fetcher.close()
     result = check.result
     result.status = result.settle(empty)
-    with store.transaction() as tx:
-        tx.runs.finish(run_id, result.status, result.error, result.to_json())
-    if not stopped:  # a stopping process leaves the alerts to the next one
-        _alert_after_check(config, store, result, check.fetcher.cancel, trigger != "daemon")
+    try:
+        with store.transaction() as tx:
+            tx.runs.finish(run_id, result.status, result.error, result.to_json())
+        if not stopped:  # a stopping process leaves the alerts to the next one
+            _alert_after_check(config, store, result, check.fetcher.cancel, trigger != "daemon")
+    except TrackerError as exc:  # a full disk, say: what was stored before it stays stored
+        exc.args = (result.stored_then(exc),)
+        raise
     log.info(
         "check %s: %d report(s) stored, %d request(s), %d PDF bytes%s",
         result.status,
@@ -178,7 +182,10 @@ class _Check:
             existing = tx.reports.by_sha(pdf.sha256)
             if existing:  # the same PDF, elsewhere or unchanged
                 tx.cache.remember(replace(cache, review_year=existing.review_year))
-        if not existing:
+        if existing:
+            return
+        assert pdf.path is not None  # fetched bytes are archived
+        with archived_if_stored(self.store, pdf.path, pdf.sha256):
             self._store(target, pdf, self._extract(target, pdf), cache)
 
     def _extract(self, target: Target, pdf: PdfResult) -> Report:
@@ -191,7 +198,6 @@ class _Check:
         except Stopped:
             raise
         except TrackerError as exc:
-            forget_unstored(self.store, pdf.path, pdf.sha256)  # the archive holds reports only
             raise ExtractionError(f"{target.url}: {exc}") from exc
         if target.year is not None and target.year != report.review_year:
             message = (
@@ -228,15 +234,9 @@ class _Check:
         self.result.reports.append(
             StoredChange(status, year, target.url, len(report.entries), saved.report.status, diff)
         )
-        log.info(
-            "stored the %d review from %s (%s): %d markets, %d new, %d removed",
-            year,
-            target.url,
-            status,
-            len(report.entries),
-            len(diff.new_entries),
-            len(diff.removed),
-        )
+        sizes = (len(report.entries), len(diff.new_entries), len(diff.removed))
+        message = "stored the %d review from %s (%s): %d markets, %d new, %d removed"
+        log.info(message, year, target.url, status, *sizes)
 
 
 # ---------------------------------------------------------------------------------------------

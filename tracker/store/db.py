@@ -63,9 +63,9 @@ def db_message(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
     message = str(orig or exc).strip().splitlines()[0]
     if "disk is full" in message or "No space left" in message:
-        return f"disk full: {message} (free some space; nothing was stored)"
+        return f"disk full: {message} (this write was undone; free some space and run it again)"
     if "disk I/O error" in message:
-        return f"{message} (is the disk full or failing? nothing was stored)"
+        return f"{message} (is the disk full or failing? this write was undone)"
     return message
 
 
