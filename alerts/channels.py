@@ -247,7 +247,10 @@ class AppriseChannel:
         if not notifier.add(url):
             raise Permanent(f"apprise {message.recipient}: not a URL Apprise understands")
         on_commit()
-        if not notifier.notify(title=message.subject, body=message.text):
+        # the text is plain text (names from the PDF included): Apprise escapes it for the
+        # services that read Markdown or HTML, so nothing in it becomes a link, a mention or markup
+        plain = apprise.NotifyFormat.TEXT
+        if not notifier.notify(title=message.subject, body=message.text, body_format=plain):
             raise Transient(f"apprise {message.recipient}: the service did not accept it")
 
 
