@@ -93,6 +93,7 @@ class NoticeCode(StrEnum):
     READING_CHOSEN = "reading-chosen"  # the report's constraints chose among readings
     READINGS_TIED = "readings-tied"  # two readings fit the constraints equally well
     UNREAD_NAME = "unread-name"  # a paragraph opens with a set-apart name not read as a market
+    UNKNOWN_COUNTRY = "unknown-country"  # physical markets under a group that names no country
     OTHER = "other"  # a warning stored before notices had codes
 
 
@@ -109,6 +110,7 @@ DOUBTFUL: frozenset[NoticeCode] = frozenset(
         NoticeCode.YEAR_CONFLICT,
         NoticeCode.READINGS_TIED,
         NoticeCode.UNREAD_NAME,
+        NoticeCode.UNKNOWN_COUNTRY,
     }
 )
 

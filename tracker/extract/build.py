@@ -41,6 +41,8 @@ class Builder:
         for head in heads:
             if head.role is Role.GROUP:
                 group = hd.clean(_readings(reading, head)[0])
+                if reading.kind == "physical" and head.rule != "country":
+                    notes.append(_unknown_country(reading, head, group))
             elif head.role in (Role.MARKET, Role.RUNIN):
                 parts = _body_parts(reading, head)
                 text = join_lines(parts)
@@ -295,3 +297,15 @@ def check_toc(found: list[Found], toc: Toc, lines: list[Line], notes: list[Notic
             )
         )
     return found
+
+
+def _unknown_country(reading: SectionReading, head: Heading, group: str) -> Notice:
+    """Physical markets are grouped by country: a group heading that names none (read as a
+    group only because other headings follow it) may be a market's heading, wrapped or set in
+    two styles, and the markets under it are doubtful."""
+    page = reading.items[head.first].line.page
+    message = (
+        f"the heading {group!r} (page {page}) is read as the country of the physical markets "
+        "below it, but names no country"
+    )
+    return Notice(NoticeCode.UNKNOWN_COUNTRY, message, kind="physical", page=page)
