@@ -4,8 +4,8 @@ For each report: pages; wall seconds of `nml-tracker extract --json` (the comman
 extraction child); the same for a bare pdfplumber pass (`extract_words` on every page, the floor
 of any pdfplumber-based extractor); their ratio; the peak resident memory of the extraction child
 (`python -m tracker.sandbox`, where the PDF is read), of the command itself, and of the bare
-pass. Each is the best of --repeat runs, so
-the ratio compares like with like on a shared machine. Also: how fast `nml-tracker --help` starts.
+pass. Each is the best of --repeat runs, so the ratio compares like with like on a shared
+machine. Also: how fast `nml-tracker --help` starts.
 
     python benchmarks/extract_bench.py [--repeat 3] [PDF ...]
 """
